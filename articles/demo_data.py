@@ -45,7 +45,8 @@ SOURCES = [
         "journal": "Nature Communications",
         "year": 2018,
         "volume": "9",
-        "issue": "1",
+        # Issue number not confirmed (PMC lists 9:1286 only), left blank.
+        "issue": "",
         "pages": "1286",
         "doi": "10.1038/s41467-018-03421-7",
         "pmid": "29599478",
@@ -155,9 +156,11 @@ SOURCES = [
     # following infusion". The one published human study found no change in
     # plasma NAD+ or its metabolites for the first 2 hours of the infusion:
     # the infused NAD+ was cleared from plasma rapidly. Secondary summaries
-    # report 750 mg over 6 hours (3 umol/min) and 8 infused participants; the
-    # head count could not be confirmed from the paper, so sample_size is None.
-    # PMID not confirmed, left blank.
+    # report 750 mg over 6 hours (3 umol/min) and 8 infused participants (the
+    # brief suggested n=11, perhaps including a saline comparison). The head
+    # count, sex of participants and any control arm could not be confirmed
+    # from the paper, so sample_size is None and study_design is the most
+    # conservative choice. PMID not confirmed, left blank.
     {
         "key": "grant2019",
         "title": (
@@ -181,7 +184,7 @@ SOURCES = [
         "sample_size": None,
         "intervention": (
             "NAD+ by intravenous infusion at 3 umol/min for 6 hours (about 750 mg) "
-            "in healthy adult men; plasma and urine sampled during and after"
+            "in healthy adult volunteers; plasma and urine sampled during and after"
         ),
         "route": "intravenous",
         "grade": "D",
@@ -247,8 +250,10 @@ SOURCES = [
     # within one week - including improved mitochondrial function and restored
     # exercise tolerance". The paper reports restored mitochondrial/OXPHOS
     # function in old mouse muscle via SIRT1; exercise tolerance is not among
-    # its reported findings, so we do not repeat that part. NMN dose not
-    # re-verified.
+    # its reported findings, so we do not repeat that part. The one-week
+    # course, the 22-month age and the intraperitoneal route follow the brief
+    # and the paper's methods as we recall them; the abstract only says "old
+    # mice". NMN dose not re-verified.
     {
         "key": "gomes2013",
         "title": (
@@ -553,36 +558,6 @@ SOURCES = [
 ]
 
 
-def _p(text, role, *citations):
-    """Build a paragraph block. citations: (source_key, stance[, locator])."""
-    return {
-        "type": "paragraph",
-        "value": {
-            "text": text,
-            "role": role,
-            "citations": [
-                {
-                    "source": c[0],
-                    "stance": c[1],
-                    "locator": c[2] if len(c) > 2 else "",
-                }
-                for c in citations
-            ],
-        },
-    }
-
-
-def _h(text, level="h2"):
-    return {"type": "heading", "value": {"text": text, "level": level}}
-
-
-def _cite(*citations):
-    return [
-        {"source": c[0], "stance": c[1], "locator": c[2] if len(c) > 2 else ""}
-        for c in citations
-    ]
-
-
 # ---------------------------------------------------------------------------
 # Evidence article (from seed 000)
 # ---------------------------------------------------------------------------
@@ -598,18 +573,38 @@ EVIDENCE_ARTICLE = {
     "subject_intervention": "NAD+",
     "subject_route": "intravenous",
     "body": [
-        _p(
-            "<p>Longevity clinics sell NAD+ infusions as a way to turn back the "
-            "cellular clock. NAD+ does sit at the centre of several processes "
-            "that change with age, and raising it has helped old animals in the "
-            "lab. What people have actually been given in trials is different: "
-            "small, short studies of oral precursors such as nicotinamide "
-            "riboside (NR) and nicotinamide mononucleotide (NMN).</p>",
-            "claim",
-            ("rajman2018", "supports"),
-            ("martens2018", "mentions"),
-            ("yoshino2021", "mentions"),
-        ),
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Longevity clinics sell NAD+ infusions as a way to turn "
+                    "back the cellular clock. NAD+ does sit at the centre of "
+                    "several processes that change with age, and raising it has "
+                    "helped old animals in the lab. What people have actually "
+                    "been given in trials is different: small, short studies of "
+                    "oral precursors such as nicotinamide riboside (NR) and "
+                    "nicotinamide mononucleotide (NMN).</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "rajman2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "martens2018",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                    {
+                        "source": "yoshino2021",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
         {
             "type": "callout",
             "value": {
@@ -623,16 +618,37 @@ EVIDENCE_ARTICLE = {
                 "citations": [],
             },
         },
-        _h("Why NAD+ is tied up with ageing"),
-        _p(
-            "<p>Researchers group the biology of ageing into a set of "
-            "<i>hallmarks</i>. The original 2013 scheme named nine; the 2023 "
-            "revision expanded the list to twelve, adding disabled "
-            "macroautophagy, chronic inflammation and dysbiosis.</p>",
-            "claim",
-            ("lopezotin2013", "supports"),
-            ("lopezotin2023", "supports"),
-        ),
+        {
+            "type": "heading",
+            "value": {
+                "text": "Why NAD+ is tied up with ageing",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Researchers group the biology of ageing into a set of "
+                    "<i>hallmarks</i>. The original 2013 scheme named nine; the "
+                    "2023 revision expanded the list to twelve, adding disabled "
+                    "macroautophagy, chronic inflammation and dysbiosis.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "lopezotin2013",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "lopezotin2023",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
         {
             "type": "list",
             "value": {
@@ -647,98 +663,260 @@ EVIDENCE_ARTICLE = {
                 ],
                 "ordered": False,
                 "role": "claim",
-                "citations": _cite(
-                    ("lopezotin2023", "supports"), ("lopezotin2013", "supports")
-                ),
+                "citations": [
+                    {
+                        "source": "lopezotin2023",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "lopezotin2013",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
             },
         },
-        _p(
-            "<p><b>DNA repair.</b> The repair enzyme PARP1 burns NAD+ as fuel. "
-            "In mice, falling NAD+ with age lets a protein called DBC1 latch on "
-            "to PARP1 and hold it back, so DNA damage accumulates; restoring "
-            "NAD+ quickly reversed this in old mice.</p>",
-            "claim",
-            ("li2017", "supports"),
-            ("rajman2018", "mentions"),
-        ),
-        _p(
-            "<p><b>Mitochondria.</b> NAD+ and its reduced form NADH shuttle "
-            "electrons in energy metabolism. In ageing mouse muscle, lower "
-            "nuclear NAD+ disrupted communication between the nucleus and the "
-            "mitochondria, and mitochondrial function fell with it.</p>",
-            "claim",
-            ("gomes2013", "supports"),
-            ("rajman2018", "supports"),
-        ),
-        _p(
-            "<p><b>Sirtuins and nutrient sensing.</b> The seven sirtuins "
-            "(SIRT1 to SIRT7) need NAD+ to work, and they help cells adjust to "
-            "fasting, calorie restriction and exercise. When NAD+ runs low, "
-            "sirtuin activity drops; in worms, the lifespan benefit of raising "
-            "NAD+ depended on a sirtuin.</p>",
-            "claim",
-            ("rajman2018", "supports"),
-            ("mouchiroud2013", "supports"),
-        ),
-        _p(
-            "<p><b>Inflammation.</b> Low-grade inflammation that rises with age "
-            "is now counted as a hallmark of its own. In a mouse model of "
-            "Alzheimer's disease, an NAD+ precursor reduced inflammation in the "
-            "brain, but whether NAD+ products calm inflammation in people is "
-            "unproven.</p>",
-            "claim",
-            ("lopezotin2023", "supports"),
-            ("hou2018", "supports"),
-        ),
-        _h("The animal evidence"),
-        _p(
-            "<p>In a 2013 study from David Sinclair's laboratory, a week of NMN "
-            "injections in 22-month-old mice brought markers of muscle "
-            "mitochondrial function back towards those of young mice. It "
-            "showed that part of this decline can be reversed in mice; it did "
-            "not show that ageing itself reverses.</p>",
-            "claim",
-            ("gomes2013", "supports"),
-        ),
-        _p(
-            "<p>Two later mouse studies are often merged into one. A 2017 "
-            "<i>Science</i> paper tied NAD+ to DNA repair through the DBC1 and "
-            "PARP1 interaction. A 2018 <i>Cell</i> paper found that about two "
-            "months of NMN in old mice increased small blood vessels in muscle, "
-            "improved blood flow and lengthened treadmill running.</p>",
-            "claim",
-            ("li2017", "supports"),
-            ("das2018", "supports"),
-        ),
-        _p(
-            "<p>Raising NAD+ lengthened life in roundworms, and nicotinamide "
-            "riboside modestly extended lifespan in mice while improving stem "
-            "cell function. No study has shown anything like this in "
-            "people.</p>",
-            "claim",
-            ("mouchiroud2013", "supports"),
-            ("zhang2016", "supports"),
-        ),
-        _p(
-            "<p>In mice bred to develop Alzheimer-like disease, nicotinamide "
-            "riboside reduced tau pathology, DNA damage and brain inflammation "
-            "and improved memory tests. It did not reduce amyloid-beta build-up, "
-            "so claims that NAD+ blocks amyloid go beyond the data.</p>",
-            "claim",
-            ("hou2018", "supports"),
-        ),
-        _h("The human evidence"),
-        _p(
-            "<p>Human studies are small and short, and the main trials used oral "
-            "NR or NMN, not intravenous NAD+. They show that the pills raise "
-            "NAD+ in blood and can shift some measures of metabolism, but they "
-            "do not test ageing outcomes.</p>",
-            "claim",
-            ("martens2018", "supports"),
-            ("yoshino2021", "supports"),
-            ("pencina2023", "supports"),
-        ),
-        _h("Key human studies", "h3"),
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>DNA repair.</b> The repair enzyme PARP1 burns NAD+ as "
+                    "fuel. In mice, falling NAD+ with age lets a protein called "
+                    "DBC1 latch on to PARP1 and hold it back, so DNA damage "
+                    "accumulates; restoring NAD+ quickly reversed this in old "
+                    "mice.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "li2017",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "rajman2018",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>Mitochondria.</b> NAD+ and its reduced form NADH "
+                    "shuttle electrons in energy metabolism. In ageing mouse "
+                    "muscle, lower nuclear NAD+ disrupted communication between "
+                    "the nucleus and the mitochondria, and mitochondrial function "
+                    "fell with it.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "gomes2013",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "rajman2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>Sirtuins and nutrient sensing.</b> The seven sirtuins "
+                    "(SIRT1 to SIRT7) need NAD+ to work, and they help cells "
+                    "adjust to fasting, calorie restriction and exercise. When "
+                    "NAD+ runs low, sirtuin activity drops; in worms, the "
+                    "lifespan benefit of raising NAD+ depended on a sirtuin.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "rajman2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "mouchiroud2013",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>Inflammation.</b> Low-grade inflammation that rises "
+                    "with age is now counted as a hallmark of its own. In a mouse "
+                    "model of Alzheimer's disease, an NAD+ precursor reduced "
+                    "inflammation in the brain, but whether NAD+ products calm "
+                    "inflammation in people is unproven.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "lopezotin2023",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "hou2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "The animal evidence",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>In a 2013 study from David Sinclair's laboratory, a week "
+                    "of NMN given to old (22-month-old) mice brought markers of "
+                    "muscle mitochondrial function back towards those of young "
+                    "mice. It showed that part of this decline can be reversed in "
+                    "mice; it did not show that ageing itself reverses.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "gomes2013",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Two later mouse studies are often merged into one. A 2017 "
+                    "<i>Science</i> paper tied NAD+ to DNA repair through the "
+                    "DBC1 and PARP1 interaction. A 2018 <i>Cell</i> paper found "
+                    "that about two months of NMN in old mice increased small "
+                    "blood vessels in muscle, improved blood flow and lengthened "
+                    "treadmill running.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "li2017",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "das2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Raising NAD+ lengthened life in roundworms, and "
+                    "nicotinamide riboside modestly extended lifespan in mice "
+                    "while improving stem cell function. No study has shown "
+                    "anything like this in people.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "mouchiroud2013",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "zhang2016",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>In mice bred to develop Alzheimer-like disease, "
+                    "nicotinamide riboside reduced tau pathology, DNA damage and "
+                    "brain inflammation and improved memory tests. It did not "
+                    "reduce amyloid-beta build-up, so claims that NAD+ blocks "
+                    "amyloid go beyond the data.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "hou2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "The human evidence",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Human studies are small and short, and the main trials "
+                    "used oral NR or NMN, not intravenous NAD+. They show that "
+                    "the pills raise NAD+ in blood and can shift some measures of "
+                    "metabolism, but they do not test ageing outcomes.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "martens2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "yoshino2021",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "pencina2023",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "Key human studies",
+                "level": "h3",
+            },
+        },
         {
             "type": "study",
             "value": {
@@ -783,23 +961,46 @@ EVIDENCE_ARTICLE = {
             "value": {
                 "source": "grant2019",
                 "text": (
-                    "During a six-hour NAD+ drip in healthy men, plasma NAD+ did "
-                    "not rise at all for the first two hours: the infused NAD+ "
-                    "was cleared from the blood almost as fast as it went in."
+                    "During a six-hour NAD+ drip in healthy volunteers, plasma "
+                    "NAD+ did not rise at all for the first two hours: the "
+                    "infused NAD+ was cleared from the blood as fast as it "
+                    "went in. The study measured metabolites only."
                 ),
                 "role": "claim",
             },
         },
-        _h("What the IV evidence is missing"),
-        _p(
-            "<p>No adequately powered, placebo-controlled trial has tested IV "
-            "NAD+ against any ageing outcome in healthy adults: not biological "
-            "age markers, physical function, cognition or lifespan. The human "
-            "IV data amount to a small pharmacokinetic pilot.</p>",
-            "claim",
-            ("rajman2018", "mentions"),
-            ("grant2019", "mentions"),
-        ),
+        {
+            "type": "heading",
+            "value": {
+                "text": "What the IV evidence is missing",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>No adequately powered, placebo-controlled trial has "
+                    "tested IV NAD+ against any ageing outcome in healthy adults: "
+                    "not biological age markers, physical function, cognition or "
+                    "lifespan. The human IV data amount to a small "
+                    "pharmacokinetic pilot.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "rajman2018",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                    {
+                        "source": "grant2019",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
         {
             "type": "list",
             "value": {
@@ -813,62 +1014,155 @@ EVIDENCE_ARTICLE = {
                 ],
                 "ordered": False,
                 "role": "claim",
-                "citations": _cite(
-                    ("grant2019", "supports"), ("rajman2018", "mentions")
-                ),
+                "citations": [
+                    {
+                        "source": "grant2019",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "rajman2018",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
             },
         },
-        _h("What is plausible, and what is not shown"),
-        _p(
-            "<p><b>Plausible:</b> raising NAD+ where it has fallen, and the "
-            "mitochondrial and metabolic effects that follow from it, is the "
-            "best-supported idea. Oral precursors reliably lift blood NAD+, and "
-            "one trial improved muscle insulin sensitivity. Whether an "
-            "occasional drip does the same, or anything more, has not been "
-            "tested.</p>",
-            "claim",
-            ("martens2018", "supports"),
-            ("yoshino2021", "supports"),
-            ("gomes2013", "mentions"),
-        ),
-        _p(
-            "<p><b>Not shown:</b> reversal of established ageing in people, "
-            "longer human lifespan, or better skin and hair. The one-week "
-            "turnaround in old mice is not a realistic expectation for a "
-            "long-lived species, and lifespan gains exist only in worms and "
-            "mice.</p>",
-            "claim",
-            ("gomes2013", "mentions"),
-            ("mouchiroud2013", "mentions"),
-            ("zhang2016", "mentions"),
-        ),
-        _h("A caution for people with cancer"),
-        _p(
-            "<p>NAD+ fuels all cells, tumour cells included, and whether raising "
-            "it could help a cancer grow is an open question. PARP inhibitors "
-            "such as olaparib work by blocking the PARP repair enzymes in "
-            "cancers that already lack another repair route, for example "
-            "BRCA-mutant tumours; how NAD+ boosting interacts with them has not "
-            "been studied. Anyone with current or past cancer should ask their "
-            "oncology team before trying NAD+ products.</p>",
-            "claim",
-            ("lord2017", "supports"),
-            ("rajman2018", "mentions"),
-        ),
-        _h("What clinics offer"),
+        {
+            "type": "heading",
+            "value": {
+                "text": "What is plausible, and what is not shown",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>Plausible:</b> raising NAD+ where it has fallen, and "
+                    "the mitochondrial and metabolic effects that follow from it, "
+                    "is the best-supported idea. Oral precursors reliably lift "
+                    "blood NAD+, and one trial improved muscle insulin "
+                    "sensitivity. Whether an occasional drip does the same, or "
+                    "anything more, has not been tested.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "martens2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "yoshino2021",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "gomes2013",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>Not shown:</b> reversal of established ageing in "
+                    "people, longer human lifespan, or better skin and hair. The "
+                    "one-week turnaround in old mice is not a realistic "
+                    "expectation for a long-lived species, and lifespan gains "
+                    "exist only in worms and mice.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "gomes2013",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                    {
+                        "source": "mouchiroud2013",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                    {
+                        "source": "zhang2016",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "A caution for people with cancer",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>NAD+ fuels all cells, tumour cells included, and whether "
+                    "raising it could help a cancer grow is an open question. "
+                    "PARP inhibitors such as olaparib work by blocking the PARP "
+                    "repair enzymes in cancers that already lack another repair "
+                    "route, for example BRCA-mutant tumours; how NAD+ boosting "
+                    "interacts with them has not been studied. Anyone with "
+                    "current or past cancer should ask their oncology team before "
+                    "trying NAD+ products.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "lord2017",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "rajman2018",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "What clinics offer",
+                "level": "h2",
+            },
+        },
         # Clinic protocols and prices (the seed quotes $300-$600 a session) come
         # from clinic marketing, not from any source we could verify, so we do
         # not state figures. This passage only describes what is advertised and
         # makes no health claim, hence role "context".
-        _p(
-            "<p>Clinics typically advertise a loading course of several "
-            "infusions over a few weeks, then monthly top-ups, often with oral "
-            "NR or NMN in between. These schedules and their prices are set by "
-            "the clinics, not by trial results, so ask for an itemised quote and "
-            "for the evidence behind the plan.</p>",
-            "context",
-        ),
-        _h("How IV NAD+ compares with other options"),
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Clinics typically advertise a loading course of several "
+                    "infusions over a few weeks, then monthly top-ups, often with "
+                    "oral NR or NMN in between. These schedules and their prices "
+                    "are set by the clinics, not by trial results, so ask for an "
+                    "itemised quote and for the evidence behind the plan.</p>"
+                ),
+                "role": "context",
+                "citations": [],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "How IV NAD+ compares with other options",
+                "level": "h2",
+            },
+        },
         {
             "type": "table",
             "value": {
@@ -907,29 +1201,79 @@ EVIDENCE_ARTICLE = {
                     ),
                 },
                 "role": "claim",
-                "citations": _cite(
-                    ("grant2019", "supports"),
-                    ("martens2018", "supports"),
-                    ("yoshino2021", "supports"),
-                    ("bull2020", "supports"),
-                    ("lopezotin2013", "mentions"),
-                ),
+                "citations": [
+                    {
+                        "source": "grant2019",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "martens2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "yoshino2021",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "bull2020",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "lopezotin2013",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                ],
             },
         },
-        _h("The bottom line"),
-        _p(
-            "<p>NAD+ falls with age and matters to DNA repair, mitochondria and "
-            "sirtuins, and boosting it helps old animals. In people, oral "
-            "precursors raise blood NAD+ with modest effects, and IV NAD+ has no "
-            "outcome trials at all. Regular exercise, which WHO recommends at "
-            "150 to 300 minutes a week plus strength work, remains the "
-            "best-supported step; treat NAD+ drips as an unproven extra.</p>",
-            "claim",
-            ("rajman2018", "mentions"),
-            ("martens2018", "supports"),
-            ("grant2019", "supports"),
-            ("bull2020", "supports"),
-        ),
+        {
+            "type": "heading",
+            "value": {
+                "text": "The bottom line",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>NAD+ falls with age and matters to DNA repair, "
+                    "mitochondria and sirtuins, and boosting it helps old "
+                    "animals. In people, oral precursors raise blood NAD+ with "
+                    "modest effects, and IV NAD+ has no outcome trials at all. "
+                    "Regular exercise, which WHO recommends at 150 to 300 minutes "
+                    "a week plus strength work, remains the best-supported step; "
+                    "treat NAD+ drips as an unproven extra.</p>"
+                ),
+                "role": "claim",
+                "citations": [
+                    {
+                        "source": "rajman2018",
+                        "stance": "mentions",
+                        "locator": "",
+                    },
+                    {
+                        "source": "martens2018",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "grant2019",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                    {
+                        "source": "bull2020",
+                        "stance": "supports",
+                        "locator": "",
+                    },
+                ],
+            },
+        },
     ],
 }
 
@@ -943,10 +1287,6 @@ EVIDENCE_ARTICLE = {
 # the seed are left out.
 
 
-def _promo(text, role="claim"):
-    return _p(text, role)
-
-
 PROMO_ARTICLE = {
     "title": "NAD+, cellular senescence and healthy ageing",
     "slug": "nad-and-cellular-senescence",
@@ -958,99 +1298,235 @@ PROMO_ARTICLE = {
     "subject_route": "intravenous",
     "body": [
         # Claim-laden, but labelled context (sneaky case 1).
-        _promo(
-            "<p>As we get older, more of our cells enter senescence: they stop "
-            "dividing and stop doing their jobs properly, and this drives many "
-            "of the diseases of later life. New research points to NAD+ as a "
-            "way to fight back, and IV therapy is the most direct way to get "
-            "it.</p>",
-            "context",
-        ),
-        _h("What is cellular senescence?"),
-        _promo(
-            "<p>Senescence is a permanent halt to the cell cycle. Senescent "
-            "cells change shape, switch genes on and off, and release a stream "
-            "of signalling molecules. They pile up in tissues over time and "
-            "feed cancer, heart disease and neurodegeneration.</p>"
-        ),
-        _promo(
-            "<p>DNA damage is a major trigger. Oxidative stress, radiation and "
-            "toxins wear down our DNA, and the cell's damage response then "
-            "freezes the cell cycle and switches on the senescence-associated "
-            "secretory phenotype, or SASP.</p>"
-        ),
-        _promo(
-            "<p>The SASP is a cocktail of inflammatory cytokines, growth factors "
-            "and protein-cutting enzymes. In the short term it helps clear "
-            "damaged cells, but when it stays switched on it harms nearby "
-            "tissue and keeps the body in a state of chronic inflammation.</p>"
-        ),
-        _h("Where NAD+ comes in"),
-        _promo(
-            "<p>NAD+ is a coenzyme found in every cell. It exists as NAD+ and its "
-            "reduced partner NADH, and it is needed for energy production, DNA "
-            "repair and the signalling pathways that govern ageing and "
-            "longevity.</p>"
-        ),
-        _promo(
-            "<p>NAD+ levels fall as we age, and this loss helps drive "
-            "senescence and age-related disease. Sirtuins, the enzymes that "
-            "manage DNA repair, inflammation and metabolism, cannot work without "
-            "NAD+.</p>"
-        ),
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>As we get older, more of our cells enter senescence: they "
+                    "stop dividing and stop doing their jobs properly, and this "
+                    "drives many of the diseases of later life. New research "
+                    "points to NAD+ as a way to fight back, and IV therapy is the "
+                    "most direct way to get it.</p>"
+                ),
+                "role": "context",
+                "citations": [],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "What is cellular senescence?",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Senescence is a permanent halt to the cell cycle. "
+                    "Senescent cells change shape, switch genes on and off, and "
+                    "release a stream of signalling molecules. They pile up in "
+                    "tissues over time and feed cancer, heart disease and "
+                    "neurodegeneration.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>DNA damage is a major trigger. Oxidative stress, "
+                    "radiation and toxins wear down our DNA, and the cell's "
+                    "damage response then freezes the cell cycle and switches on "
+                    "the senescence-associated secretory phenotype, or SASP.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>The SASP is a cocktail of inflammatory cytokines, growth "
+                    "factors and protein-cutting enzymes. In the short term it "
+                    "helps clear damaged cells, but when it stays switched on it "
+                    "harms nearby tissue and keeps the body in a state of chronic "
+                    "inflammation.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "Where NAD+ comes in",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>NAD+ is a coenzyme found in every cell. It exists as NAD+ "
+                    "and its reduced partner NADH, and it is needed for energy "
+                    "production, DNA repair and the signalling pathways that "
+                    "govern ageing and longevity.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>NAD+ levels fall as we age, and this loss helps drive "
+                    "senescence and age-related disease. Sirtuins, the enzymes "
+                    "that manage DNA repair, inflammation and metabolism, cannot "
+                    "work without NAD+.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
         # Claim-laden, but labelled context (sneaky case 2).
-        _promo(
-            "<p>Sirtuins repair damaged DNA and keep senescence and inflammation "
-            "genes in check. Top up NAD+ and you switch sirtuins back on, "
-            "undoing the effects of senescence.</p>",
-            "context",
-        ),
-        _h("Why IV therapy?"),
-        _promo(
-            "<p>An IV drip delivers a high dose of NAD+ straight into the "
-            "bloodstream. Because it bypasses the gut, nothing is lost to "
-            "digestion and absorption is maximal, so cells get the full "
-            "benefit.</p>"
-        ),
-        _promo(
-            "<p>A session involves a small catheter in a vein and a slow "
-            "infusion over several hours. How long and how often depends on "
-            "your goals.</p>"
-        ),
-        _h("Five benefits of NAD+ IV therapy"),
-        _promo(
-            "<p><b>1. Better DNA repair.</b> Restoring NAD+ lets cells fix the "
-            "DNA damage caused by ageing and the environment, protecting the "
-            "genome and slowing the build-up of senescent cells.</p>"
-        ),
-        _promo(
-            "<p><b>2. More cellular energy.</b> Higher NAD+ powers up metabolism, "
-            "which means more energy, sharper thinking and better physical "
-            "performance.</p>"
-        ),
-        _promo(
-            "<p><b>3. Less inflammation.</b> NAD+ IV therapy has been shown to "
-            "calm inflammation by shutting down the SASP and helping the body "
-            "clear senescent cells.</p>"
-        ),
-        _promo(
-            "<p><b>4. Brain protection.</b> NAD+ shields the brain from "
-            "age-related damage and neurodegenerative disease and boosts "
-            "neurotrophic factors, keeping memory and thinking sharp.</p>"
-        ),
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>Sirtuins repair damaged DNA and keep senescence and "
+                    "inflammation genes in check. Top up NAD+ and you switch "
+                    "sirtuins back on, undoing the effects of senescence.</p>"
+                ),
+                "role": "context",
+                "citations": [],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "Why IV therapy?",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>An IV drip delivers a high dose of NAD+ straight into the "
+                    "bloodstream. Because it bypasses the gut, nothing is lost to "
+                    "digestion and absorption is maximal, so cells get the full "
+                    "benefit.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>A session involves a small catheter in a vein and a slow "
+                    "infusion over several hours. How long and how often depends "
+                    "on your goals.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "Five benefits of NAD+ IV therapy",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>1. Better DNA repair.</b> Restoring NAD+ lets cells "
+                    "fix the DNA damage caused by ageing and the environment, "
+                    "protecting the genome and slowing the build-up of senescent "
+                    "cells.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>2. More cellular energy.</b> Higher NAD+ powers up "
+                    "metabolism, which means more energy, sharper thinking and "
+                    "better physical performance.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>3. Less inflammation.</b> NAD+ IV therapy has been "
+                    "shown to calm inflammation by shutting down the SASP and "
+                    "helping the body clear senescent cells.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>4. Brain protection.</b> NAD+ shields the brain from "
+                    "age-related damage and neurodegenerative disease and boosts "
+                    "neurotrophic factors, keeping memory and thinking sharp.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
         # Claim-laden, but labelled context (sneaky case 3).
-        _promo(
-            "<p><b>5. A longer, healthier life.</b> NAD+ supplementation has "
-            "extended lifespan and healthspan in a range of model organisms, "
-            "and the early signs for human longevity are promising.</p>",
-            "context",
-        ),
-        _h("The takeaway"),
-        _promo(
-            "<p>By restoring NAD+, IV therapy repairs DNA, energises cells, "
-            "lowers inflammation, protects the brain and may extend your life. "
-            "Ask a healthcare professional whether NAD+ IV therapy belongs in "
-            "your wellness plan.</p>"
-        ),
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p><b>5. A longer, healthier life.</b> NAD+ supplementation "
+                    "has extended lifespan and healthspan in a range of model "
+                    "organisms, and the early signs for human longevity are "
+                    "promising.</p>"
+                ),
+                "role": "context",
+                "citations": [],
+            },
+        },
+        {
+            "type": "heading",
+            "value": {
+                "text": "The takeaway",
+                "level": "h2",
+            },
+        },
+        {
+            "type": "paragraph",
+            "value": {
+                "text": (
+                    "<p>By restoring NAD+, IV therapy repairs DNA, energises "
+                    "cells, lowers inflammation, protects the brain and may "
+                    "extend your life. Ask a healthcare professional whether NAD+ "
+                    "IV therapy belongs in your wellness plan.</p>"
+                ),
+                "role": "claim",
+                "citations": [],
+            },
+        },
     ],
 }
