@@ -54,8 +54,9 @@ SOURCES = [
         "publication_type": "Randomized Controlled Trial",
         "study_design": "rct",
         "population": "human",
-        # 30 randomised; 24 completed both crossover periods.
-        "sample_size": 30,
+        # 30 randomised; 24 completed both crossover periods and were analysed
+        # (the model asks for participants analysed).
+        "sample_size": 24,
         "intervention": (
             "Nicotinamide riboside 500 mg twice daily (1,000 mg/day) vs placebo "
             "for 6 weeks each, randomised double-blind crossover, in healthy "
