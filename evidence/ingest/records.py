@@ -174,9 +174,22 @@ class SourceRecord:
     retraction_notices: list[RetractionNotice] = field(default_factory=list)
     notice_of: list[NoticeTarget] = field(default_factory=list)
 
-    def model_fields(self) -> dict:
-        """The Source fields only, as keyword arguments for the model."""
-        return {name: getattr(self, name) for name in SOURCE_FIELDS}
+    def model_fields(self, *, skip_empty: bool = False) -> dict:
+        """The Source fields only, as keyword arguments for the model.
+
+        An empty string or None means the outside record did not say; with
+        ``skip_empty`` those fields are left out, so merging into an existing
+        Source (or relying on a model default such as route) keeps what is
+        there. retraction_status is always given, since "none" is a finding.
+        """
+        fields = {name: getattr(self, name) for name in SOURCE_FIELDS}
+        if skip_empty:
+            fields = {
+                name: value
+                for name, value in fields.items()
+                if value not in ("", None) or name == "retraction_status"
+            }
+        return fields
 
     @property
     def is_notice(self) -> bool:

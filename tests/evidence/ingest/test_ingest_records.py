@@ -18,6 +18,11 @@ def test_model_fields_are_exactly_the_source_fields():
     assert "mesh_terms" not in fields and "origin" not in fields
 
 
+def test_model_fields_can_leave_out_what_the_record_did_not_say():
+    fields = SourceRecord(title="T", year=2020).model_fields(skip_empty=True)
+    assert fields == {"title": "T", "year": 2020, "retraction_status": "none"}
+
+
 def test_retraction_outweighs_concern_and_correction():
     notices = [
         RetractionNotice("correction", doi="10.1/c", date=datetime.date(2001, 1, 1)),
