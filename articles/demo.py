@@ -1,0 +1,170 @@
+"""Loading the demo site: its sources, two articles and the demo accounts.
+
+The content itself is in `articles.demo_data`; this module turns it into
+Sources, pages and revisions. Loading twice changes nothing: what exists is
+left as it is.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from articles import demo_data
+from articles.models import ArticlePage
+from articles.site_tree import ensure_site_tree
+from evidence.models import Source
+
+BLOCK_NAMESPACE = uuid.UUID("5d1e7a52-8f3b-4c36-9f0e-6a2f1c9b7d10")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    group: str | None
+    first_name: str
+    last_name: str
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", "admin-demo-pass", None, "Ada", "Admin", superuser=True),
+    DemoAccount("writer", "writer-demo-pass", "Writers", "Wren", "Writer"),
+    DemoAccount(
+        "reviewer", "reviewer-demo-pass", "Medical reviewers", "Rhea", "Okafor"
+    ),
+    DemoAccount("editor", "editor-demo-pass", "Editors", "Eli", "Editor"),
+]
+
+
+@dataclass
+class DemoReport:
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+
+    def add(self, label: str, created: bool):
+        (self.created if created else self.existing).append(label)
+
+
+def block_id(slug: str, *path) -> str:
+    """A stable id for a demo block, so loading twice gives the same ids."""
+    return str(uuid.uuid5(BLOCK_NAMESPACE, ":".join([slug, *map(str, path)])))
+
+
+def stream_data(slug: str, blocks: list[dict], source_ids: dict[str, int]) -> list:
+    """Demo blocks as stored StreamField data, with stable block ids."""
+    data = []
+    for n, block in enumerate(blocks):
+        value = dict(block["value"])
+        if block["type"] == "study":
+            value["source"] = source_ids[value["source"]]
+        if "citations" in value:
+            value["citations"] = [
+                {
+                    "type": "item",
+                    "id": block_id(slug, n, "citation", k),
+                    "value": {
+                        "source": source_ids[c["source"]],
+                        "stance": c.get("stance", "supports"),
+                        "locator": c.get("locator", ""),
+                    },
+                }
+                for k, c in enumerate(value["citations"])
+            ]
+        if block["type"] == "list":
+            value["text"] = [
+                {"type": "item", "id": block_id(slug, n, "item", k), "value": item}
+                for k, item in enumerate(value["text"])
+            ]
+        data.append({"type": block["type"], "id": block_id(slug, n), "value": value})
+    return data
+
+
+def load_sources(report: DemoReport) -> dict[str, int]:
+    ids = {}
+    for entry in demo_data.SOURCES:
+        fields = {k: v for k, v in entry.items() if k != "key"}
+        lookup = (
+            {"doi": fields["doi"]} if fields.get("doi") else {"title": fields["title"]}
+        )
+        source = Source.objects.filter(**lookup).first()
+        created = source is None
+        if created:
+            source = Source(**fields)
+            source.full_clean()
+            source.save()
+        report.add(f"source {source}", created)
+        ids[entry["key"]] = source.pk
+    return ids
+
+
+def load_accounts(report: DemoReport) -> dict[str, object]:
+    User = get_user_model()
+    users = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        created = user is None
+        if created:
+            user = User(
+                username=account.username,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                email=f"{account.username}@example.org",
+                is_staff=account.superuser,
+                is_superuser=account.superuser,
+            )
+            user.set_password(account.password)
+            user.save()
+            if account.group and (
+                group := Group.objects.filter(name=account.group).first()
+            ):
+                user.groups.add(group)
+        report.add(f"account {account.username}", created)
+        users[account.username] = user
+    return users
+
+
+def create_article(index, spec: dict, source_ids: dict[str, int], owner) -> ArticlePage:
+    page = ArticlePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        standfirst=spec["standfirst"],
+        subject_intervention=spec.get("subject_intervention", ""),
+        subject_route=spec.get("subject_route", ""),
+        body=json.dumps(stream_data(spec["slug"], spec["body"], source_ids)),
+        owner=owner,
+        live=False,
+    )
+    index.add_child(instance=page)
+    page.save_revision(user=owner, log_action=True)
+    return page
+
+
+@transaction.atomic
+def load_demo_content() -> DemoReport:
+    """Create whatever of the demo site is missing; leave the rest alone."""
+    report = DemoReport()
+    home, index = ensure_site_tree()
+    source_ids = load_sources(report)
+    users = load_accounts(report)
+    writer = users["writer"]
+    for spec, publish in [
+        (demo_data.EVIDENCE_ARTICLE, True),
+        (demo_data.PROMO_ARTICLE, False),
+    ]:
+        page = ArticlePage.objects.filter(slug=spec["slug"]).first()
+        created = page is None
+        if created:
+            page = create_article(index, spec, source_ids, writer)
+            if publish:
+                publish_demo_article(page, users)
+        report.add(f"article /articles/{spec['slug']}/", created)
+    return report
+
+
+def publish_demo_article(page: ArticlePage, users) -> None:
+    page.get_latest_revision().publish(user=users["editor"])

@@ -1,0 +1,55 @@
+import pytest
+
+from tests.factories import SourceFactory, make_article, paragraph
+
+pytestmark = pytest.mark.django_db
+
+
+def publish(page):
+    page.get_latest_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def test_home_index_and_article_render(client, article_index):
+    page = make_article(
+        article_index,
+        title="NAD+ explained",
+        slug="nad-explained",
+        body=[paragraph("Cells use NAD+.", sources=[SourceFactory()])],
+    )
+    publish(page)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert b"NAD+ explained" in home.content
+    listing = client.get("/articles/")
+    assert listing.status_code == 200
+    assert b"NAD+ explained" in listing.content
+    article = client.get("/articles/nad-explained/")
+    assert article.status_code == 200
+    assert b"Cells use NAD+." in article.content
+
+
+def test_draft_article_is_404_for_the_public(client, article_index):
+    make_article(article_index, slug="secret-draft", title="Secret draft")
+    assert client.get("/articles/secret-draft/").status_code == 404
+    assert b"Secret draft" not in client.get("/articles/").content
+    assert b"Secret draft" not in client.get("/").content
+
+
+def test_study_card_shows_design_population_n_and_grade(client, article_index):
+    from tests.factories import study
+
+    source = SourceFactory(
+        authors="Yoshino M, Yoshino J", year=2021, sample_size=25, grade="A"
+    )
+    publish(
+        make_article(
+            article_index, slug="s", body=[study(source, "Insulin sensitivity rose.")]
+        )
+    )
+    html = client.get("/articles/s/").content.decode()
+    assert "Randomised controlled trial" in html
+    assert "n = 25" in html
+    assert "Insulin sensitivity rose." in html
+    assert "high certainty" in html

@@ -1,0 +1,156 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from evidence.models import RetractionStatus
+from evidence.passages import cited_source_ids, html_to_text, read_passages
+from tests.factories import SourceFactory, heading, make_article, paragraph, study
+
+pytestmark = pytest.mark.django_db
+
+
+def table_block(source):
+    return {
+        "type": "table",
+        "id": "t1",
+        "value": {
+            "text": {
+                "data": [["Intervention", "Evidence"], ["Exercise", "Strong"]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "How interventions compare",
+            },
+            "role": "claim",
+            "citations": [{"source": source.pk, "stance": "mentions", "locator": ""}],
+        },
+    }
+
+
+def list_block():
+    return {
+        "type": "list",
+        "id": "l1",
+        "value": {
+            "text": [
+                {"type": "item", "id": "i1", "value": "Genomic instability"},
+                {"type": "item", "id": "i2", "value": "Cellular senescence"},
+            ],
+            "ordered": False,
+            "role": "context",
+            "citations": [],
+        },
+    }
+
+
+def test_reads_every_passage_in_order_with_resolved_citations(article_index):
+    rct, review = SourceFactory(), SourceFactory(study_design="narrative_review")
+    page = make_article(
+        article_index,
+        body=[
+            heading("Why it matters"),
+            paragraph(
+                "NAD+ &amp; sirtuins <b>decline</b>.",
+                sources=[rct, review],
+                block_id="p1",
+            ),
+            list_block(),
+            table_block(review),
+            study(rct, "Blood NAD+ rose by about 60%."),
+        ],
+    )
+    passages = read_passages(page)
+    assert [p.kind for p in passages] == ["paragraph", "list", "table", "study"]
+    assert [p.position for p in passages] == [2, 3, 4, 5]
+    first = passages[0]
+    assert first.block_id == "p1"
+    assert first.text == "NAD+ & sirtuins decline."
+    assert [c.source for c in first.citations] == [rct, review]
+    assert first.is_claim and all(c.usable for c in first.citations)
+    assert passages[1].text == "Genomic instability Cellular senescence"
+    assert passages[1].role == "context"
+    assert "How interventions compare" in passages[2].text
+    assert passages[2].citations[0].stance == "mentions"
+    assert passages[3].citations[0].source == rct
+    assert passages[3].citations[0].stance == "supports"
+
+
+def test_resolves_all_sources_in_one_query(article_index):
+    sources = SourceFactory.create_batch(30)
+    page = make_article(
+        article_index,
+        body=[paragraph(sources=sources[i : i + 3]) for i in range(0, 30, 3)],
+    )
+    page = type(page).objects.get(pk=page.pk)
+    with CaptureQueriesContext(connection) as queries:
+        passages = read_passages(page)
+    assert len(queries) == 1
+    assert sum(len(p.citations) for p in passages) == 30
+
+
+def test_reads_a_draft_revision_not_the_live_row(article_index):
+    source = SourceFactory()
+    page = make_article(article_index, body=[paragraph("Live text.", sources=[source])])
+    page.body = [
+        ("paragraph", {"text": "<p>Draft text.</p>", "role": "claim", "citations": []})
+    ]
+    revision = page.save_revision()
+    draft = revision.as_object()
+    assert read_passages(draft)[0].text == "Draft text."
+    assert read_passages(type(page).objects.get(pk=page.pk))[0].text == "Live text."
+
+
+def test_fingerprint_changes_with_text_or_citations_only(article_index):
+    a, b = SourceFactory(), SourceFactory()
+    base = read_passages(
+        make_article(
+            article_index, body=[paragraph("Same.", sources=[a], block_id="x")]
+        )
+    )[0]
+    same = read_passages(
+        make_article(
+            article_index, body=[paragraph("Same.", sources=[a], block_id="y")]
+        )
+    )[0]
+    retexted = read_passages(
+        make_article(article_index, body=[paragraph("Other.", sources=[a])])
+    )[0]
+    recited = read_passages(
+        make_article(article_index, body=[paragraph("Same.", sources=[b])])
+    )[0]
+    assert base.fingerprint == same.fingerprint
+    assert base.fingerprint != retexted.fingerprint
+    assert base.fingerprint != recited.fingerprint
+
+
+def test_retracted_or_contradicting_citation_is_not_usable(article_index):
+    retracted = SourceFactory(retraction_status=RetractionStatus.RETRACTED)
+    page = make_article(
+        article_index,
+        body=[
+            paragraph(sources=[retracted]),
+            paragraph(sources=[SourceFactory()], stance="contradicts"),
+        ],
+    )
+    assert [p.usable_citations for p in read_passages(page)] == [(), ()]
+
+
+def test_deleted_source_leaves_an_unresolved_citation(article_index):
+    source = SourceFactory()
+    page = make_article(article_index, body=[paragraph(sources=[source])])
+    source_id = source.pk
+    source.delete()
+    citation = read_passages(page)[0].citations[0]
+    assert citation.source_id == source_id and citation.source is None
+    assert not citation.usable
+
+
+def test_cited_source_ids_needs_no_query(article_index):
+    a, b = SourceFactory(), SourceFactory()
+    page = make_article(article_index, body=[paragraph(sources=[a]), study(b)])
+    with CaptureQueriesContext(connection) as queries:
+        assert cited_source_ids(page) == {a.pk, b.pk}
+    assert len(queries) == 0
+
+
+def test_html_to_text_separates_block_elements():
+    assert html_to_text("<p>One.</p><p>Two &lt;3</p>") == "One. Two <3"
