@@ -9,6 +9,7 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: run test lint pytest migrate demo system-deps clean
 
 $(BIN)/python:
+	mkdir -p var
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -29,6 +30,7 @@ system-deps:
 	fi
 
 migrate: $(VENV)/.runtime
+	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
@@ -43,6 +45,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 test: $(VENV)/.dev system-deps lint
+	mkdir -p var
 	$(BIN)/python manage.py check --settings=nadsite.settings_test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=nadsite.settings_test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
