@@ -1,7 +1,7 @@
 """The site's page tree: home, then the article index at /articles/."""
 
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, Workflow, WorkflowPage
 
 from articles.models import ArticleIndexPage, HomePage
 
@@ -11,7 +11,9 @@ def ensure_site_tree() -> tuple[HomePage, ArticleIndexPage]:
     """The home page and article index, created where missing.
 
     Wagtail's placeholder "Welcome" page is replaced by the home page when it
-    has no children; the default site is pointed at the home page.
+    has no children; the default site is pointed at the home page. A new
+    article index gets the "Medical review" workflow, so every article in it
+    goes through medical review before it can be published.
     """
     home = HomePage.objects.first()
     if home is None:
@@ -54,4 +56,9 @@ def ensure_site_tree() -> tuple[HomePage, ArticleIndexPage]:
                 intro="Every article, newest first, with its review date.",
             )
         )
+        review = Workflow.objects.filter(name="Medical review", active=True).first()
+        if review is not None:
+            WorkflowPage.objects.update_or_create(
+                page=index, defaults={"workflow": review}
+            )
     return home, index

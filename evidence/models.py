@@ -1,7 +1,7 @@
 """Sources of evidence and the vocabularies used to grade them."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -481,8 +481,91 @@ class ReviewerProfile(models.Model):
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):
-    """The "Medical review" workflow step: claims approved passage by passage."""
+    """The "Medical review" workflow step: claims approved passage by passage.
+
+    A medical reviewer approves each claim on the review screen. The task's
+    own "Approve" only appears once the publish gate has nothing left to
+    object to in the latest revision, and never for the person who saved
+    that revision: nobody signs off their own text. Approving the last task
+    of the workflow publishes the page, through the gate. "Request changes"
+    sends the page back to the writer with the reviewer's passage notes.
+    """
 
     class Meta:
-        verbose_name = _("medical review task")
-        verbose_name_plural = _("medical review tasks")
+        verbose_name = _("Medical review")
+        verbose_name_plural = _("Medical reviews")
+
+    @staticmethod
+    def _latest_version(obj):
+        """The latest revision of `obj` and the page as that revision has it."""
+        page = obj.specific if hasattr(obj, "specific") else obj
+        revision = page.get_latest_revision()
+        return revision, (revision.as_object() if revision else page)
+
+    def approval_problems(self, obj) -> list:
+        """Why the latest revision of `obj` may not go live yet (the gate's
+        problems); an empty list means the task may be approved."""
+        from evidence.publishing import publish_problems
+
+        return publish_problems(self._latest_version(obj)[1])
+
+    def authored_latest_revision(self, obj, user) -> bool:
+        revision = self._latest_version(obj)[0]
+        return revision is not None and revision.user_id == user.pk
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if any(name == "approve" for name, *_ in actions) and (
+            self.authored_latest_revision(obj, user) or self.approval_problems(obj)
+        ):
+            actions = [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        obj = task_state.workflow_state.content_object
+        if action_name == "approve":
+            from evidence.publishing import ensure_publishable
+
+            if self.authored_latest_revision(obj, user):
+                raise PermissionDenied(
+                    _(
+                        "You saved the latest revision of this page, so another "
+                        "medical reviewer has to approve it."
+                    )
+                )
+            ensure_publishable(self._latest_version(obj)[1])
+        elif action_name == "reject":
+            kwargs["comment"] = self.changes_requested_comment(
+                obj, kwargs.get("comment", "")
+            )
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def changes_requested_comment(self, obj, comment: str = "") -> str:
+        """The reviewer's comment followed by every passage note that asks
+        for a change, so the writer gets them all in one place."""
+        from evidence.passages import read_passages
+        from evidence.reviews import review_states
+
+        version = self._latest_version(obj)[1]
+        states = review_states(version)
+        notes = []
+        for passage in read_passages(version):
+            state = states.get(passage.block_id)
+            if state and state.status == "changes_requested" and state.decision:
+                notes.append(
+                    _("Passage %(position)s (“%(excerpt)s”): %(note)s")
+                    % {
+                        "position": passage.position,
+                        "excerpt": passage.excerpt,
+                        "note": state.decision.note,
+                    }
+                )
+        return "\n".join(part for part in [comment.strip(), *notes] if part)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Medical reviewers approve each claim with its certainty, or request "
+            "changes. The task can be approved only when every claim passes the "
+            "publish gate, and not by the person who saved the latest revision."
+        )
