@@ -11,6 +11,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
+from evidence.forms import GatedPageForm
 from evidence.models import Route
 
 
@@ -139,9 +140,24 @@ class ArticlePage(Page):
     ]
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
+    base_form_class = GatedPageForm
 
     class Meta:
         verbose_name = _("article")
+
+    def publish(self, revision, *args, **kwargs):
+        """Publish `revision` only if that version passes the publish gate.
+
+        The check and the publish share one transaction with the page row
+        locked (see evidence.publishing).
+        """
+        from evidence.publishing import gated_publish
+
+        return gated_publish(
+            self,
+            revision,
+            lambda: super(ArticlePage, self).publish(revision, *args, **kwargs),
+        )
 
     def author_names(self) -> list[str]:
         return [str(link.author) for link in self.article_authors.all()]

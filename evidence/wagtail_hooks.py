@@ -1,11 +1,18 @@
 """Admin registration for the evidence app."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from evidence.models import Source
+from evidence.models import Certainty, Decision, Source
+from evidence.publishing import PUBLISH_REFUSED_LOG_ACTION, publish_problems
+from evidence.reviews import REVIEW_LOG_ACTION
 
 
 class SourceFilterSet(WagtailFilterSet):
@@ -48,3 +55,81 @@ class SourceViewSet(SnippetViewSet):
 
 
 register_snippet(SourceViewSet)
+
+
+# The publish gate's admin adapters: history entries and bulk publish.
+
+
+@hooks.register("register_log_actions")
+def register_gate_log_actions(actions):
+    @actions.register_action(REVIEW_LOG_ACTION)
+    class ReviewDecisionFormatter(LogFormatter):
+        label = _("Medical review decision")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            decision = data.get("decision", "")
+            words = {
+                Decision.APPROVE: _("Approved"),
+                Decision.REQUEST_CHANGES: _("Asked for changes to"),
+                Decision.NOT_A_CLAIM: _("Confirmed “not a claim”:"),
+            }.get(decision, decision)
+            message = _("%(decision)s passage %(position)s (“%(excerpt)s”)") % {
+                "decision": words,
+                "position": data.get("position", "?"),
+                "excerpt": data.get("excerpt", ""),
+            }
+            if data.get("certainty"):
+                message += " · " + _("certainty: %(certainty)s") % {
+                    "certainty": Certainty(data["certainty"]).label
+                }
+            return message
+
+        def format_comment(self, log_entry):
+            return (log_entry.data or {}).get("note", "")
+
+    @actions.register_action(PUBLISH_REFUSED_LOG_ACTION)
+    class PublishRefusedFormatter(LogFormatter):
+        label = _("Publish refused by the evidence gate")
+
+        def format_message(self, log_entry):
+            problems = (log_entry.data or {}).get("problems", [])
+            return ngettext(
+                "Scheduled publish refused: %(count)d problem",
+                "Scheduled publish refused: %(count)d problems",
+                len(problems),
+            ) % {"count": len(problems)}
+
+        def format_comment(self, log_entry):
+            problems = (log_entry.data or {}).get("problems", [])
+            return " ".join(p.get("message", "") for p in problems)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_of_blocked_pages(request, action_type, objects, action_view):
+    """Bulk publish: name every page that cannot go live, and publish none."""
+    if action_type != "publish":
+        return None
+    pages = list(objects)
+    form = getattr(action_view, "cleaned_form", None)
+    if form is not None and form.cleaned_data.get("include_descendants"):
+        for page in list(pages):
+            pages.extend(page.get_descendants().not_live().specific())
+    refused = []
+    for page in pages:
+        page = page.specific
+        problems = publish_problems(page.get_latest_revision_as_object())
+        if problems:
+            refused.append((page, problems))
+    if not refused:
+        return None
+    for page, problems in refused:
+        messages.error(
+            request,
+            _("“%(title)s” cannot be published: %(problems)s")
+            % {
+                "title": page.get_admin_display_title(),
+                "problems": " ".join(p.message for p in problems),
+            },
+        )
+    return redirect(action_view.next_url)

@@ -37,3 +37,34 @@ def writer(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root1", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def reviewer(db):
+    """A member of "Medical reviewers"."""
+    from tests.factories import user_in_group
+
+    return user_in_group("Medical reviewers", username="reviewer1")
+
+
+@pytest.fixture
+def second_reviewer(db):
+    from tests.factories import user_in_group
+
+    return user_in_group("Medical reviewers", username="reviewer2")
+
+
+@pytest.fixture
+def editor(db):
+    """A member of "Editors": may publish, and is gated like everyone."""
+    from tests.factories import user_in_group
+
+    return user_in_group("Editors", username="editor1")
+
+
+@pytest.fixture
+def writer_in_group(db):
+    """A member of "Writers" (the plain `writer` fixture has no group)."""
+    from tests.factories import user_in_group
+
+    return user_in_group("Writers", username="writer2")

@@ -101,3 +101,63 @@ def make_article(index, *, body=(), owner=None, live=False, slug=None, **fields)
     index.add_child(instance=page)
     page.save_revision(user=owner)
     return page
+
+
+def user_in_group(group_name, **fields):
+    """A user who belongs to one of the role groups made by the migrations."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def approve(page, reviewer, *, certainty="", reason=""):
+    """Approve every passage of the page's latest version that needs it.
+
+    Claims are approved; context passages are confirmed "not a claim".
+    Returns the decisions recorded.
+    """
+    from evidence.passages import read_passages
+    from evidence.reviews import record_decision
+
+    page = type(page).objects.get(pk=page.pk)
+    version = page.get_latest_revision_as_object()
+    decisions = []
+    for passage in read_passages(version):
+        decision = "approve" if passage.is_claim else "not_a_claim"
+        decisions.append(
+            record_decision(
+                page,
+                passage.block_id,
+                reviewer,
+                decision,
+                certainty=certainty if decision == "approve" else "",
+                certainty_reason=reason,
+            )
+        )
+    return decisions
+
+
+def edit_body(page, user, change):
+    """Save a new revision whose stored body is `change(blocks)`'s result.
+
+    `change` gets a deep copy of the latest version's stored blocks (block
+    ids kept, as the admin editor keeps them) and returns the new list.
+    """
+    import copy
+
+    version = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+    blocks = copy.deepcopy(list(version.body.raw_data))
+    version.body = json.dumps(change(blocks) or blocks)
+    return version.save_revision(user=user)
+
+
+def set_passage_text(page, user, index, text):
+    """Save a revision with passage `index` (0-based) reading `text`."""
+
+    def change(blocks):
+        blocks[index]["value"]["text"] = f"<p>{text}</p>"
+        return blocks
+
+    return edit_body(page, user, change)
