@@ -133,3 +133,21 @@ def refuse_bulk_publish_of_blocked_pages(request, action_type, objects, action_v
             },
         )
     return redirect(action_view.next_url)
+
+
+# The source library: log entries for grade confirmations and merges.
+
+
+@hooks.register("register_log_actions")
+def register_library_log_actions(actions):
+    actions.register_action(
+        "evidence.confirm_grade", _("Confirm grade"), _("Grade confirmed")
+    )
+    actions.register_action(
+        "evidence.merge_sources", _("Merge sources"), _("Duplicate source merged in")
+    )
+    actions.register_action(
+        "evidence.citations_moved",
+        _("Move citations"),
+        _("Citations moved to the source kept after a merge"),
+    )

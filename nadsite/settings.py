@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -165,6 +166,15 @@ WAGTAIL_SITE_NAME = "nadsite"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "md", "pdf", "txt", "xlsx"]
+
+# Background tasks. Wagtail's own tasks (reference index, search index) run
+# inline on "default", so the site needs no worker for them. The retraction
+# check is queued in the database on "retractions" and run by
+# `manage.py db_worker --backend retractions --queue-name default`.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "retractions": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 # Contact details sent with requests to Crossref and NCBI, as both ask.
 NADSITE_CONTACT_EMAIL = os.environ.get("NADSITE_CONTACT_EMAIL", "editors@example.org")

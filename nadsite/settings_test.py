@@ -25,3 +25,8 @@ CACHES = {
     }
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tasks run inline in tests, the retraction check included.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "retractions": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
