@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from articles.page_cache import connect_signals
+
+        connect_signals()

@@ -1,18 +1,57 @@
 """Page types: the home page, the article index and the article."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import StreamField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
+from articles.page_cache import mark_cacheable
 from evidence.forms import GatedPageForm
 from evidence.models import Route
+
+DEFAULT_DISCLAIMER = (
+    "<p>This site explains health research for general information. It is "
+    "not medical advice and does not replace a consultation with a doctor or "
+    "other qualified health professional. Do not start, stop or change any "
+    "treatment because of something you read here.</p>"
+)
+
+
+class PublicPageMixin:
+    """Pages readers see: served live, and cached for anonymous readers."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        mark_cacheable(request, response, self)
+        return response
+
+
+@register_setting(icon="warning")
+class MedicalDisclaimer(BaseSiteSetting):
+    """The medical disclaimer shown at the foot of every public page."""
+
+    text = RichTextField(
+        _("disclaimer"),
+        features=["bold", "italic", "link"],
+        default=DEFAULT_DISCLAIMER,
+        help_text=_(
+            "Shown at the foot of every page. Say plainly that the site is "
+            "not medical advice and that readers should ask a clinician."
+        ),
+    )
+
+    panels = [FieldPanel("text")]
+
+    class Meta:
+        verbose_name = _("medical disclaimer")
 
 
 @register_snippet
@@ -50,7 +89,7 @@ class Author(index.Indexed, models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class HomePage(Page):
+class HomePage(PublicPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -65,13 +104,36 @@ class HomePage(Page):
 
         return public_articles()[:count]
 
+    def get_sitemap_urls(self, request=None):
+        return _listing_sitemap_urls(self, request)
 
-class ArticleIndexPage(Page):
+    def route(self, request, path_components):
+        """Find /articles/<slug>/ in one query instead of four.
+
+        Wagtail walks the tree a level at a time, loading each page twice
+        (as a Page, then as its own type). An article's address gives its
+        place in the tree, so it is looked up directly; any other path is
+        routed the usual way.
+        """
+        if len(path_components) == 2:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            article = (
+                ArticlePage.objects.filter(depth=self.depth + 2, url_path=url_path)
+                .select_related("locale")
+                .first()
+            )
+            if article is not None:
+                return article.route(request, [])
+        return super().route(request, path_components)
+
+
+class ArticleIndexPage(PublicPageMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["articles.HomePage"]
     subpage_types = ["articles.ArticlePage"]
+    per_page = 10
 
     class Meta:
         verbose_name = _("article index")
@@ -80,11 +142,16 @@ class ArticleIndexPage(Page):
         from articles.queries import public_articles
 
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = public_articles().child_of(self)
+        paginator = Paginator(public_articles().child_of(self), self.per_page)
+        context["page_obj"] = paginator.get_page(request.GET.get("page"))
+        context["articles"] = context["page_obj"].object_list
         return context
 
+    def get_sitemap_urls(self, request=None):
+        return _listing_sitemap_urls(self, request)
 
-class ArticlePage(Page):
+
+class ArticlePage(PublicPageMixin, Page):
     """A health article. Its body is made of passages, each with its sources."""
 
     standfirst = models.TextField(
@@ -161,6 +228,40 @@ class ArticlePage(Page):
 
     def author_names(self) -> list[str]:
         return [str(link.author) for link in self.article_authors.all()]
+
+    def get_context(self, request, *args, **kwargs):
+        from articles.reading import article_view
+
+        context = super().get_context(request, *args, **kwargs)
+        context["article"] = article_view(self, request)
+        return context
+
+    def get_sitemap_urls(self, request=None):
+        """The live version's date: its last publication or medical review."""
+        dates = [d for d in (self.last_published_at, self.last_reviewed_at) if d]
+        return [
+            {
+                "location": self.get_full_url(request),
+                "lastmod": max(dates, default=None),
+            }
+        ]
+
+
+def _listing_sitemap_urls(page, request):
+    """A listing changes whenever an article in it is published."""
+    from articles.queries import public_articles
+
+    newest = (
+        public_articles()
+        .descendant_of(page)
+        .order_by("-last_published_at")
+        .values_list("last_published_at", flat=True)
+        .first()
+    )
+    dates = [d for d in (page.last_published_at, newest) if d]
+    return [
+        {"location": page.get_full_url(request), "lastmod": max(dates, default=None)}
+    ]
 
 
 class ArticleAuthor(Orderable):

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers get public pages from the page cache before the
+    # session, auth and Wagtail routing work (articles/page_cache.py).
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,6 +148,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "nadsite" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -166,6 +170,13 @@ WAGTAIL_SITE_NAME = "nadsite"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "md", "pdf", "txt", "xlsx"]
+
+# Seconds an anonymous reader may be served a stored copy of a public page
+# (0 turns the page cache off). Publishing, unpublishing and Source edits
+# drop the copies concerned at once.
+NADSITE_PAGE_CACHE_SECONDS = int(os.environ.get("NADSITE_PAGE_CACHE_SECONDS", "300"))
+# NADSITE_BENCH=1 adds /_bench/minimal/, the benchmark's yardstick page.
+NADSITE_BENCH = env_flag("NADSITE_BENCH")
 
 # Background tasks. Wagtail's own tasks (reference index, search index) run
 # inline on "default", so the site needs no worker for them. The retraction

@@ -6,12 +6,19 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import views as article_views
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", article_views.robots_txt, name="robots_txt"),
+    path("search/", article_views.search, name="search"),
 ]
+
+if settings.NADSITE_BENCH:
+    urlpatterns += [path("_bench/minimal/", article_views.bench_minimal)]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,0 +1,519 @@
+"""What a reader sees on an article page, worked out in Python.
+
+`article_view(page)` reads the live page's passages once (one query for every
+cited Source), numbers the citations, formats the reference list, works out
+each claim's certainty badge and the evidence summary, and builds the page's
+schema.org data. The templates only iterate over the result, so the page costs
+the same few queries however many passages and citations it has.
+
+Rules readers rely on:
+
+- Citation numbers follow the order in which sources are first cited; a
+  source cited again keeps its first number.
+- A claim's badge shows the certainty the medical reviewer recorded when
+  approving that exact wording; until then, the strongest grade among the
+  sources that support it.
+- A claim is flagged when all its supporting evidence comes from animals or
+  cells, and when any cited source contradicts it.
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from wagtail.rich_text import expand_db_html
+
+from evidence.models import (
+    CERTAINTY_GRADE,
+    GRADE_WORDS,
+    Decision,
+    Grade,
+    Population,
+    RetractionStatus,
+    ReviewDecision,
+    Source,
+    Stance,
+)
+from evidence.passages import Passage, raw_blocks, read_passages
+from evidence.references import format_reference
+
+GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
+NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
+_SPLIT = "<!--nadsite:passage-->"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of the reference list."""
+
+    number: int
+    source: Source
+    html: SafeString  # the AMA reference, formatted by citeproc
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.number}"
+
+    @property
+    def retraction_warning(self) -> str:
+        status = self.source.retraction_status
+        if status == RetractionStatus.RETRACTED:
+            return _("This paper has been retracted; do not rely on it.")
+        if status == RetractionStatus.EXPRESSION_OF_CONCERN:
+            return _("The journal has published an expression of concern.")
+        if status == RetractionStatus.CORRECTION:
+            return _("The journal has published a correction.")
+        return ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A citation marker [n] at the end of a passage."""
+
+    reference: Reference
+    stance: str
+    locator: str
+
+    @property
+    def contradicts(self) -> bool:
+        return self.stance == Stance.CONTRADICTS
+
+    @property
+    def label(self) -> str:
+        """What a screen reader announces for the marker."""
+        parts = [_("Reference %(n)s") % {"n": self.reference.number}]
+        if self.contradicts:
+            parts.append(_("contradicts this passage"))
+        elif self.stance == Stance.MENTIONS:
+            parts.append(_("background"))
+        if self.locator:
+            parts.append(self.locator)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The certainty shown next to a claim, in words and as a letter."""
+
+    letter: str
+    recorded: bool  # True: the reviewer's; False: the strongest source grade
+
+    @property
+    def words(self) -> str:
+        return str(GRADE_WORDS[self.letter])
+
+    @property
+    def label(self) -> str:
+        return _("%(words)s certainty (%(letter)s)") % {
+            "words": self.words.capitalize(),
+            "letter": self.letter,
+        }
+
+    @property
+    def basis(self) -> str:
+        if self.recorded:
+            return _("Certainty recorded by the medical reviewer.")
+        return _(
+            "Not yet rated by a reviewer: the strongest grade among the "
+            "supporting sources."
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    first_col_is_header: bool
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One block of the body, ready for the template."""
+
+    block_id: str
+    kind: str
+    html: SafeString = mark_safe("")  # rich text (paragraph, callout)
+    text: str = ""  # plain text (heading, study result)
+    level: str = "h2"
+    items: tuple[str, ...] = ()
+    ordered: bool = False
+    table: Table | None = None
+    callout_kind: str = ""
+    is_claim: bool = False
+    markers: tuple[Marker, ...] = ()
+    badge: Badge | None = None
+    non_human_only: bool = False
+    contradicted: bool = False
+    study: Reference | None = None
+
+    @property
+    def references(self) -> list[Reference]:
+        """The passage's sources, once each, in marker order (for its card)."""
+        seen = {}
+        for marker in self.markers:
+            seen.setdefault(marker.reference.number, marker.reference)
+        return list(seen.values())
+
+    @property
+    def card_id(self) -> str:
+        return f"card-{self.block_id}"
+
+
+@dataclass(frozen=True)
+class GradeShare:
+    letter: str
+    count: int
+    percent: float
+
+    @property
+    def words(self) -> str:
+        return str(GRADE_WORDS[self.letter])
+
+
+@dataclass(frozen=True)
+class ReviewerCredit:
+    name: str
+    credentials: str
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    claims: int
+    sources: int
+    grade_mix: list[GradeShare]
+    reviewers: list[ReviewerCredit]
+    reviewed_at: object  # datetime or None
+
+    @property
+    def grade_mix_text(self) -> str:
+        return "; ".join(
+            _("%(count)s %(words)s (%(letter)s)")
+            % {"count": share.count, "words": share.words, "letter": share.letter}
+            for share in self.grade_mix
+            if share.count
+        )
+
+
+@dataclass
+class ArticleView:
+    page: object
+    blocks: list[BlockView]
+    references: list[Reference]
+    summary: EvidenceSummary
+    authors: list = field(default_factory=list)
+    canonical_url: str = ""
+    json_ld: SafeString = mark_safe("")
+
+
+def recorded_certainties(page, passages: list[Passage]) -> dict[str, str]:
+    """Certainty per block id, from the approval of the passage as it reads now.
+
+    Only the latest decision on the current wording counts, and only when it
+    is an approval: a later "request changes" withdraws it, and any edit to
+    the text or citations gives the passage a new fingerprint.
+    """
+    try:
+        from evidence.reviews import ReviewData, Status, passage_review
+    except ImportError:  # review states not available: read decisions here
+        pass
+    else:
+        # review_states(page) would read the passages a second time; the
+        # same rules applied to the passages already read cost two queries.
+        data = ReviewData.load(passages)
+        states = {p.block_id: passage_review(p, data) for p in passages}
+        return {
+            block_id: state.certainty
+            for block_id, state in states.items()
+            if state.status == Status.APPROVED and state.certainty
+        }
+    current = {p.block_id: p.fingerprint for p in passages if p.is_claim}
+    if not current or page.pk is None:
+        return {}
+    latest: dict[str, tuple[str, str]] = {}
+    rows = (
+        ReviewDecision.objects.filter(
+            page_id=page.pk, fingerprint__in=set(current.values())
+        )
+        .order_by("created_at", "pk")
+        .values_list("block_id", "fingerprint", "decision", "certainty")
+    )
+    for block_id, fingerprint, decision, certainty in rows:
+        if current.get(block_id) == fingerprint:
+            latest[block_id] = (decision, certainty)
+    return {
+        block_id: certainty
+        for block_id, (decision, certainty) in latest.items()
+        if decision == Decision.APPROVE and certainty
+    }
+
+
+def _rich_text_many(values: list[str]) -> list[SafeString]:
+    """Rich text of many passages with links expanded in one go."""
+    if not values:
+        return []
+    expanded = expand_db_html(_SPLIT.join(values)).split(_SPLIT)
+    return [mark_safe(value) for value in expanded]  # noqa: S308 (editor HTML)
+
+
+def _table(value: dict) -> Table:
+    table = value.get("text") or {}
+    rows = [
+        ["" if cell is None else str(cell) for cell in row]
+        for row in table.get("data") or []
+    ]
+    header = rows.pop(0) if rows and table.get("first_row_is_table_header") else []
+    return Table(
+        caption=table.get("table_caption") or "",
+        header=header,
+        rows=rows,
+        first_col_is_header=bool(table.get("first_col_is_header")),
+    )
+
+
+def _list_items(value: dict) -> tuple[str, ...]:
+    items = value.get("text") or []
+    return tuple(
+        str(item["value"] if isinstance(item, dict) and "value" in item else item)
+        for item in items
+    )
+
+
+def _badge(passage: Passage, certainty: str) -> Badge | None:
+    if letter := CERTAINTY_GRADE.get(certainty):
+        return Badge(letter, recorded=True)
+    grades = [c.source.grade for c in passage.usable_citations if c.source.grade]
+    if not grades:
+        return None
+    return Badge(min(grades, key=GRADE_ORDER.index), recorded=False)
+
+
+def _credit(user) -> ReviewerCredit:
+    profile = getattr(user, "reviewer_profile", None)
+    if profile is not None:
+        return ReviewerCredit(profile.display_name, profile.credentials)
+    return ReviewerCredit(user.get_full_name() or user.get_username(), "")
+
+
+def _reviewers(page) -> list[ReviewerCredit]:
+    if page.pk is None:
+        return []
+    try:
+        users = page.reviewed_by.select_related("reviewer_profile").order_by("pk")
+    except AttributeError:  # an in-memory relation (a revision's page)
+        users = page.reviewed_by.all()
+    return [_credit(user) for user in users]
+
+
+def _authors(page) -> list:
+    links = page.article_authors.all()
+    if page.pk is not None and hasattr(links, "select_related"):
+        links = links.select_related("author")
+    return [link.author for link in links]
+
+
+def full_url(page, request=None) -> str:
+    """The page's address on the site that serves this request.
+
+    Uses the site Wagtail already found for the request, so it costs no
+    query; other cases ask Wagtail.
+    """
+    if page.pk is None:
+        return ""
+    site = getattr(request, "_wagtail_site", None) if request else None
+    root = getattr(site, "root_page", None)
+    if root is not None and page.url_path.startswith(root.url_path):
+        return site.root_url + "/" + page.url_path[len(root.url_path) :]
+    return page.get_full_url(request) or ""
+
+
+def article_view(page, request=None) -> ArticleView:
+    """Everything the article template shows, for this version of the page."""
+    passages = read_passages(page)
+    by_position = {p.position: p for p in passages}
+    certainties = recorded_certainties(page, passages)
+
+    numbers: dict[int, Reference] = {}
+
+    def reference(source: Source) -> Reference:
+        if source.pk not in numbers:
+            numbers[source.pk] = Reference(
+                number=len(numbers) + 1,
+                source=source,
+                html=mark_safe(format_reference(source)),  # noqa: S308 (escaped)
+            )
+        return numbers[source.pk]
+
+    rich_positions = [
+        p.position for p in passages if p.kind in {"paragraph", "callout"}
+    ]
+    rich = dict(
+        zip(
+            rich_positions,
+            _rich_text_many([by_position[n].content for n in rich_positions]),
+            strict=True,
+        )
+    )
+
+    blocks = []
+    for position, raw in enumerate(raw_blocks(page), start=1):
+        kind = raw.get("type")
+        value = raw.get("value") or {}
+        block_id = raw.get("id") or f"block-{position}"
+        if kind == "heading":
+            blocks.append(
+                BlockView(
+                    block_id,
+                    kind,
+                    text=str(value.get("text") or ""),
+                    level="h3" if value.get("level") == "h3" else "h2",
+                )
+            )
+            continue
+        passage = by_position.get(position)
+        if passage is None:
+            continue
+        markers = tuple(
+            Marker(reference(c.source), c.stance, c.locator)
+            for c in passage.citations
+            if c.source is not None
+        )
+        usable = passage.usable_citations
+        blocks.append(
+            BlockView(
+                block_id,
+                kind,
+                html=rich.get(position, mark_safe("")),
+                text=passage.text if kind == "study" else "",
+                items=_list_items(value) if kind == "list" else (),
+                ordered=bool(value.get("ordered")),
+                table=_table(value) if kind == "table" else None,
+                callout_kind=str(value.get("kind") or "note"),
+                is_claim=passage.is_claim,
+                markers=markers,
+                badge=(
+                    _badge(passage, certainties.get(passage.block_id, ""))
+                    if passage.is_claim
+                    else None
+                ),
+                non_human_only=bool(usable)
+                and all(c.source.population in NON_HUMAN for c in usable),
+                contradicted=any(
+                    c.stance == Stance.CONTRADICTS for c in passage.citations
+                ),
+                study=markers[0].reference if kind == "study" and markers else None,
+            )
+        )
+
+    references = sorted(numbers.values(), key=lambda r: r.number)
+    grades = Counter(r.source.grade for r in references if r.source.grade)
+    total = sum(grades.values())
+    summary = EvidenceSummary(
+        claims=sum(1 for p in passages if p.is_claim),
+        sources=len(references),
+        grade_mix=[
+            GradeShare(
+                letter,
+                grades.get(letter, 0),
+                round(100 * grades.get(letter, 0) / total, 1) if total else 0,
+            )
+            for letter in GRADE_ORDER
+        ],
+        reviewers=_reviewers(page),
+        reviewed_at=page.last_reviewed_at,
+    )
+    view = ArticleView(
+        page=page,
+        blocks=blocks,
+        references=references,
+        summary=summary,
+        authors=_authors(page),
+        canonical_url=full_url(page, request),
+    )
+    view.json_ld = json_ld_script(medical_web_page(view))
+    return view
+
+
+# schema.org ------------------------------------------------------------------
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> element, safe inside HTML."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(  # noqa: S308 (the JSON's <, > and & are escaped)
+        '<script type="application/ld+json">'
+        + payload.translate(_JSON_SCRIPT_ESCAPES)
+        + "</script>"
+    )
+
+
+def scholarly_article(source: Source) -> dict:
+    item = {"@type": "ScholarlyArticle", "name": source.title}
+    if source.authors:
+        item["author"] = source.authors
+    if source.year:
+        item["datePublished"] = str(source.year)
+    if source.journal:
+        item["isPartOf"] = {"@type": "Periodical", "name": source.journal}
+    identifiers = []
+    if source.doi:
+        identifiers.append(
+            {"@type": "PropertyValue", "propertyID": "DOI", "value": source.doi}
+        )
+    if source.pmid:
+        identifiers.append(
+            {"@type": "PropertyValue", "propertyID": "PMID", "value": source.pmid}
+        )
+    if identifiers:
+        item["identifier"] = identifiers
+    if url := source.doi_url or source.url or source.pubmed_url:
+        item["url"] = url
+    return item
+
+
+def medical_web_page(view: ArticleView) -> dict:
+    """schema.org MedicalWebPage data for the article."""
+    page = view.page
+    url = view.canonical_url
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "headline": page.title,
+        "description": page.standfirst,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": "en",
+        "author": [
+            {"@type": "Person", "name": author.name}
+            | ({"jobTitle": author.credentials} if author.credentials else {})
+            for author in view.authors
+        ],
+        "reviewedBy": [
+            {"@type": "Person", "name": credit.name}
+            | ({"jobTitle": credit.credentials} if credit.credentials else {})
+            for credit in view.summary.reviewers
+        ],
+        "citation": [scholarly_article(r.source) for r in view.references],
+    }
+    if page.last_reviewed_at:
+        data["lastReviewed"] = page.last_reviewed_at.date().isoformat()
+    if page.first_published_at:
+        data["datePublished"] = page.first_published_at.isoformat()
+    if page.last_published_at:
+        data["dateModified"] = page.last_published_at.isoformat()
+    if page.subject_intervention:
+        about = {"@type": "MedicalTherapy", "name": page.subject_intervention}
+        if page.subject_route:
+            about["description"] = _("Route: %(route)s") % {
+                "route": page.get_subject_route_display()
+            }
+        data["about"] = about
+    return data

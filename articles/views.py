@@ -1,0 +1,92 @@
+"""Public views outside the page tree: search, robots.txt, the bench page."""
+
+import re
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_safe
+
+from articles.queries import public_articles
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+_WORDS = re.compile(r"\w[\w+\-']*", re.UNICODE)
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a search worth highlighting, longest first."""
+    terms = {word.lower() for word in _WORDS.findall(query) if len(word) > 1}
+    return sorted(terms, key=len, reverse=True)
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """`text` escaped for HTML, with words starting with a term in <mark>."""
+    if not terms:
+        return mark_safe(escape(text))  # noqa: S308 (escaped)
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(term) for term in terms) + ")",
+        re.IGNORECASE,
+    )
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every part escaped)
+
+
+@require_GET
+def search(request):
+    """Search live, public articles; results highlight the words searched."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    page_obj = None
+    results = []
+    if query:
+        found = public_articles().search(query)
+        page_obj = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        terms = query_terms(query)
+        results = [
+            {
+                "page": article,
+                "title": highlight(article.title, terms),
+                "standfirst": highlight(article.standfirst, terms),
+            }
+            for article in page_obj.object_list
+        ]
+    return TemplateResponse(
+        request,
+        "articles/search.html",
+        {"query": query, "page_obj": page_obj, "results": results},
+    )
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the articles, not the admin or search results."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /search/",
+        "",
+        "Sitemap: " + request.build_absolute_uri("/sitemap.xml"),
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def bench_minimal(request):
+    """A plain page of `?bytes=N` bytes: the benchmark's yardstick."""
+    try:
+        size = max(0, min(int(request.GET.get("bytes", "1000")), 5_000_000))
+    except ValueError:
+        size = 1000
+    head = b"<!DOCTYPE html><html lang=en><title>bench</title><p>"
+    tail = b"</p></html>"
+    filler = b"x" * max(0, size - len(head) - len(tail))
+    return HttpResponse(head + filler + tail, content_type="text/html; charset=utf-8")
