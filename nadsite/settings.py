@@ -187,6 +187,56 @@ TASKS = {
     "retractions": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
+# The REST API at /api/v1/: token or session auth (session writes need the
+# CSRF token), paginated lists, throttled anonymous reads, JSON errors.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly"
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "evidence.api.common.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "60/min"),
+        "user": os.environ.get("API_USER_RATE", "600/min"),
+    },
+    "EXCEPTION_HANDLER": "evidence.api.common.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "nadsite API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Evidence-gated health articles: read live articles passage by "
+        "passage with their sources and review state; draft articles, cite "
+        "sources, record medical review decisions and publish through the "
+        "same publish gate as the editorial admin. Authenticate with "
+        "`Authorization: Token <key>` (POST /api/v1/auth/token/) or a "
+        "session cookie plus the CSRF token for writes."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["evidence.api.common.only_api_v1"],
+    "ENUM_NAME_OVERRIDES": {
+        "RouteEnum": "evidence.models.Route",
+        "CertaintyEnum": "evidence.models.Certainty",
+    },
+}
+
 # Contact details sent with requests to Crossref and NCBI, as both ask.
 NADSITE_CONTACT_EMAIL = os.environ.get("NADSITE_CONTACT_EMAIL", "editors@example.org")
 NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")

@@ -1,10 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from evidence.api.views import ApiDocsView
+
+api_v1 = [
+    path("", include("articles.api.urls")),
+    path("", include("evidence.api.urls")),
+]
 
 from articles import views as article_views
 
@@ -13,6 +21,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     path("robots.txt", article_views.robots_txt, name="robots_txt"),
     path("search/", article_views.search, name="search"),
 ]

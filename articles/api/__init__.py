@@ -1,0 +1,1 @@
+"""The articles REST API: read, draft, review and publish articles."""

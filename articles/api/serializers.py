@@ -1,0 +1,198 @@
+"""Serializers for articles: what is read, and what a writer may send."""
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from evidence.api.serializers import RejectUnknownFieldsMixin
+from evidence.models import PassageRole, Route, Stance
+
+
+class CitationSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        allow_null=True, help_text=_("Source id; null if it was deleted.")
+    )
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    locator = serializers.CharField(allow_blank=True)
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    credentials = serializers.CharField(allow_blank=True)
+
+
+class PassageReviewSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[
+            "approved",
+            "confirmed_not_claim",
+            "changed_since_approval",
+            "changes_requested",
+            "unreviewed",
+            "not_needed",
+        ]
+    )
+    certainty = serializers.CharField(
+        allow_blank=True, help_text=_("Recorded with the approval, e.g. moderate.")
+    )
+    reviewers = PersonSerializer(many=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class PassageSerializer(serializers.Serializer):
+    block_id = serializers.CharField()
+    position = serializers.IntegerField(help_text=_("1-based position in the body."))
+    type = serializers.CharField(help_text=_("paragraph, list, table, callout, study"))
+    role = serializers.ChoiceField(choices=PassageRole.choices)
+    html = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True)
+    citations = CitationSerializer(many=True)
+    review = PassageReviewSerializer(allow_null=True)
+
+
+class HeadingSerializer(serializers.Serializer):
+    block_id = serializers.CharField()
+    position = serializers.IntegerField()
+    level = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class SubjectSerializer(serializers.Serializer):
+    intervention = serializers.CharField(allow_blank=True)
+    route = serializers.CharField(allow_blank=True)
+
+
+class ArticleSerializer(serializers.Serializer):
+    """An article: byline, subject and its passages in order."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+    live = serializers.BooleanField()
+    has_unpublished_changes = serializers.BooleanField()
+    revision = serializers.IntegerField(
+        allow_null=True, help_text=_("Id of the revision shown.")
+    )
+    standfirst = serializers.CharField(allow_blank=True)
+    subject = SubjectSerializer()
+    first_published_at = serializers.DateTimeField(allow_null=True)
+    last_published_at = serializers.DateTimeField(allow_null=True)
+    last_reviewed_at = serializers.DateTimeField(allow_null=True)
+    authors = PersonSerializer(many=True)
+    reviewed_by = PersonSerializer(many=True)
+    headings = HeadingSerializer(
+        many=True, help_text=_("Section headings, placed by position.")
+    )
+    passages = PassageSerializer(many=True)
+
+
+class BlockInputSerializer(serializers.Serializer):
+    """One body block, as sent (documentation only)."""
+
+    type = serializers.ChoiceField(
+        choices=["heading", "paragraph", "list", "table", "callout", "study"]
+    )
+    id = serializers.CharField(
+        required=False, help_text=_("Keep it to keep the block (and its reviews).")
+    )
+    value = serializers.DictField(
+        help_text=_(
+            'For a paragraph: {"text": "<p>…</p>", "role": "claim", '
+            '"citations": [{"source": 12, "stance": "supports", "locator": ""}]}'
+        )
+    )
+
+
+@extend_schema_field(BlockInputSerializer(many=True))
+class BodyField(serializers.JSONField):
+    """The body: a list of blocks. The view checks it with
+    `articles.api.body.clean_body`, which reports each error with the
+    block's index and field."""
+
+
+class ArticleWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """A draft article: title, slug, standfirst, subject and body."""
+
+    title = serializers.CharField(max_length=255)
+    slug = serializers.SlugField(
+        max_length=255,
+        required=False,
+        allow_unicode=True,
+        help_text=_("Defaults to one made from the title."),
+    )
+    standfirst = serializers.CharField(max_length=2000)
+    subject_intervention = serializers.CharField(
+        max_length=120, required=False, allow_blank=True
+    )
+    subject_route = serializers.ChoiceField(
+        choices=Route.choices, required=False, allow_blank=True
+    )
+    body = BodyField(required=False)
+
+    def validate(self, attrs):
+        if "slug" not in attrs and "title" in attrs and self.instance is None:
+            attrs["slug"] = slugify(attrs["title"], allow_unicode=True)[:255]
+            if not attrs["slug"]:
+                raise serializers.ValidationError(
+                    {"slug": [_("Give a slug: the title has no letters to make one.")]}
+                )
+        return attrs
+
+
+class ProblemSerializer(serializers.Serializer):
+    """A reason the publish gate refuses a version."""
+
+    block_id = serializers.CharField(allow_blank=True)
+    position = serializers.IntegerField()
+    rule = serializers.ChoiceField(
+        choices=[
+            "uncited_claim",
+            "retracted_source",
+            "unapproved_claim",
+            "approval_voided",
+            "self_approval",
+            "unconfirmed_context",
+        ]
+    )
+    excerpt = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class CalibrationWarningSerializer(serializers.Serializer):
+    """Where a passage's wording says more than its evidence."""
+
+    block_id = serializers.CharField()
+    position = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ReadinessSerializer(serializers.Serializer):
+    publishable = serializers.BooleanField()
+    problems = ProblemSerializer(many=True)
+    warnings = CalibrationWarningSerializer(many=True)
+
+
+class PublishRefusedSerializer(serializers.Serializer):
+    publishable = serializers.BooleanField()
+    detail = serializers.CharField()
+    problems = ProblemSerializer(many=True)
+
+
+class BodyErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(
+        allow_null=True, help_text=_("Index of the block in the body list.")
+    )
+    field = serializers.CharField(
+        allow_blank=True,
+        help_text=_("Field inside the block, e.g. citations.0.source."),
+    )
+    message = serializers.CharField()
+
+
+class BodyErrorsSerializer(serializers.Serializer):
+    """400: errors keyed by field; body errors name the block and field."""
+
+    body = BodyErrorSerializer(many=True, required=False)

@@ -1,0 +1,18 @@
+"""Routes for /api/v1/articles/."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from articles.api.views import ArticleViewSet, PassageReviewsView
+
+router = SimpleRouter()
+router.register("articles", ArticleViewSet, basename="article")
+
+urlpatterns = [
+    *router.urls,
+    path(
+        "articles/<str:pk>/passages/<str:block_id>/reviews/",
+        PassageReviewsView.as_view(),
+        name="passage-reviews",
+    ),
+]

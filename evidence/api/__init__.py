@@ -1,0 +1,1 @@
+"""The evidence REST API: sources, where they are cited, claim detection."""

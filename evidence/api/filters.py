@@ -1,0 +1,49 @@
+"""Filters for the source library."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from evidence.identifiers import normalize_doi, normalize_pmid
+from evidence.models import Grade, Population, RetractionStatus, Source, StudyDesign
+
+
+class SourceFilter(django_filters.FilterSet):
+    doi = django_filters.CharFilter(
+        method="filter_doi",
+        help_text=_("Exact DOI, in any spelling (https://doi.org/…, doi:…)."),
+    )
+    pmid = django_filters.CharFilter(method="filter_pmid", help_text=_("Exact PMID."))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices)
+    study_design = django_filters.ChoiceFilter(choices=StudyDesign.choices)
+    population = django_filters.ChoiceFilter(choices=Population.choices)
+    retracted = django_filters.BooleanFilter(
+        method="filter_retracted",
+        help_text=_("true: only retracted sources; false: none of them."),
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=200,
+        help_text=_("Words in the title or the author list."),
+    )
+
+    class Meta:
+        model = Source
+        fields = ["doi", "pmid", "grade", "study_design", "population"]
+
+    def filter_doi(self, queryset, name, value):
+        return queryset.filter(doi=normalize_doi(value))
+
+    def filter_pmid(self, queryset, name, value):
+        return queryset.filter(pmid=normalize_pmid(value))
+
+    def filter_retracted(self, queryset, name, value):
+        retracted = Q(retraction_status=RetractionStatus.RETRACTED)
+        return queryset.filter(retracted) if value else queryset.exclude(retracted)
+
+    def filter_q(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(authors__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,222 @@
+"""Serializers for sources, their citations, review decisions and claims."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from evidence.models import Certainty, Decision, ReviewDecision, Source
+
+MAX_DETECT_CHARS = 100_000
+
+
+class RejectUnknownFieldsMixin:
+    """Refuse fields the endpoint does not know, so a typo is not ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                writable = sorted(
+                    name for name, field in self.fields.items() if not field.read_only
+                )
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            _("Unknown field. Accepted fields: %(fields)s.")
+                            % {"fields": ", ".join(writable)}
+                        ]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    """A source as stored: model field names and choice values."""
+
+    is_retracted = serializers.BooleanField(read_only=True)
+    doi_url = serializers.CharField(read_only=True)
+    pubmed_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "title",
+            "authors",
+            "journal",
+            "year",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+            "url",
+            "publication_type",
+            "study_design",
+            "population",
+            "sample_size",
+            "intervention",
+            "route",
+            "grade",
+            "grade_rationale",
+            "grade_confirmed_by",
+            "grade_confirmed_at",
+            "retraction_status",
+            "retraction_notice_url",
+            "retraction_date",
+            "retraction_checked_at",
+            "is_retracted",
+            "doi_url",
+            "pubmed_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "grade_confirmed_by",
+            "grade_confirmed_at",
+            "retraction_checked_at",
+            "created_at",
+            "updated_at",
+        ]
+        # DOI and PMID uniqueness is checked by Source.clean(), which names
+        # the source that already has them.
+        validators = []
+
+    def validate(self, attrs):
+        instance = self.instance or Source()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        # clean() normalises the identifiers; save what it checked.
+        attrs["doi"], attrs["pmid"] = instance.doi, instance.pmid
+        return attrs
+
+
+class SourceCitationSerializer(serializers.Serializer):
+    """One place a source is cited: a page and the passage citing it."""
+
+    page = serializers.IntegerField(help_text=_("Page id."))
+    title = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+    live = serializers.BooleanField(
+        help_text=_(
+            "True when the citation is in the live version of the page; for a "
+            "page that was never published it is in the draft."
+        )
+    )
+    has_unpublished_changes = serializers.BooleanField()
+    block_id = serializers.CharField(allow_blank=True)
+    field = serializers.CharField(help_text=_("Where in the page, e.g. body.<id>."))
+
+
+class ReviewerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credentials = serializers.CharField(allow_blank=True)
+
+
+def reviewer_name(user) -> tuple[str, str]:
+    """The name and credentials a reviewer is credited with."""
+    profile = getattr(user, "reviewer_profile", None)  # None when missing
+    if profile is not None:
+        return profile.display_name, profile.credentials
+    return (user.get_full_name() or user.get_username()), ""
+
+
+class ReviewDecisionSerializer(serializers.ModelSerializer):
+    """A medical reviewer's decision on one passage, as recorded."""
+
+    reviewer = serializers.SerializerMethodField()
+    revision = serializers.IntegerField(source="revision_id", allow_null=True)
+
+    class Meta:
+        model = ReviewDecision
+        fields = [
+            "id",
+            "block_id",
+            "revision",
+            "decision",
+            "certainty",
+            "suggested_certainty",
+            "certainty_reason",
+            "note",
+            "excerpt",
+            "fingerprint",
+            "reviewer",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_reviewer(self, decision) -> ReviewerSerializer:
+        name, credentials = reviewer_name(decision.reviewer)
+        return {"id": decision.reviewer_id, "name": name, "credentials": credentials}
+
+
+class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
+    certainty = serializers.ChoiceField(
+        choices=Certainty.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Certainty of the evidence for an approved claim; leave out to "
+            "accept the suggested certainty."
+        ),
+    )
+    certainty_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text=_("Why the certainty differs from the suggested one."),
+    )
+
+
+class ClaimDetectInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    text = serializers.CharField(
+        max_length=MAX_DETECT_CHARS,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("Plain text; paragraphs separated by blank lines."),
+    )
+
+
+class CueSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class SentenceSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    is_claim = serializers.BooleanField()
+    cues = CueSerializer(many=True)
+    hedged = serializers.BooleanField()
+
+
+class ParagraphReportSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    is_claim = serializers.BooleanField()
+    sentences = SentenceSerializer(many=True)
+
+
+class ClaimReportSerializer(serializers.Serializer):
+    paragraphs = ParagraphReportSerializer(many=True)
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

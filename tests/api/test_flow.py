@@ -1,0 +1,152 @@
+"""The whole editorial flow through the API alone, as a client would run it."""
+
+import pytest
+
+from tests.api.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+CLAIM = "Oral nicotinamide riboside raised blood NAD+ in healthy adults."
+
+
+def test_draft_to_live_article_through_the_api(
+    site_tree, staff_writer, reviewer, editor, anon_client
+):
+    writer = client_for(staff_writer)
+    token = anon_client.post(
+        "/api/v1/auth/token/",
+        {"username": "api-editor", "password": "pass-for-tests"},
+        format="json",
+    )
+    assert token.status_code == 200
+    editor_client = client_for(None)
+    editor_client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+
+    created = writer.post(
+        "/api/v1/articles/",
+        {
+            "title": "NR and NAD+",
+            "standfirst": "What the trials found.",
+            "subject_intervention": "nicotinamide riboside",
+            "subject_route": "oral",
+            "body": [
+                {"type": "heading", "value": {"text": "Evidence", "level": "h2"}},
+                {
+                    "type": "paragraph",
+                    "value": {"text": f"<p>{CLAIM}</p>", "role": "claim"},
+                },
+            ],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    article = created.json()
+    assert article["live"] is False
+    assert article["slug"] == "nr-and-nad"
+    [passage] = article["passages"]
+    block_id = passage["block_id"]
+    assert passage["review"]["status"] == "unreviewed"
+
+    assert anon_client.get(f"/api/v1/articles/{article['id']}/").status_code == 404
+    assert anon_client.get("/api/v1/articles/").json()["count"] == 0
+
+    ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
+    assert ready["publishable"] is False
+    assert [p["rule"] for p in ready["problems"]] == [
+        "uncited_claim",
+        "unapproved_claim",
+    ]
+    assert {p["block_id"] for p in ready["problems"]} == {block_id}
+
+    refused = editor_client.post(f"/api/v1/articles/{article['id']}/publish/")
+    assert refused.status_code == 409
+    assert refused.json()["problems"] == ready["problems"]
+
+    source = writer.post(
+        "/api/v1/sources/",
+        {
+            "title": "Chronic nicotinamide riboside supplementation is well tolerated",
+            "authors": "Martens CR, Denman BA, Mazzo MR, et al.",
+            "journal": "Nature Communications",
+            "year": 2018,
+            "doi": "https://doi.org/10.1038/S41467-018-03421-7",
+            "study_design": "rct",
+            "population": "human",
+            "sample_size": 24,
+            "intervention": "nicotinamide riboside 1,000 mg/day",
+            "route": "oral",
+            "grade": "B",
+        },
+        format="json",
+    )
+    assert source.status_code == 201, source.json()
+    assert source.json()["doi"] == "10.1038/s41467-018-03421-7"
+    source_id = source.json()["id"]
+
+    article_body = writer.get(
+        f"/api/v1/articles/{article['id']}/?revision=latest"
+    ).json()
+    assert article_body["passages"][0]["block_id"] == block_id
+    cited = writer.patch(
+        f"/api/v1/articles/{article['id']}/",
+        {
+            "body": [
+                {
+                    "type": "heading",
+                    "id": article_body["headings"][0]["block_id"],
+                    "value": {"text": "Evidence", "level": "h2"},
+                },
+                {
+                    "type": "paragraph",
+                    "id": block_id,
+                    "value": {
+                        "text": f"<p>{CLAIM}</p>",
+                        "role": "claim",
+                        "citations": [
+                            {"source": source_id, "stance": "supports", "locator": ""}
+                        ],
+                    },
+                },
+            ]
+        },
+        format="json",
+    )
+    assert cited.status_code == 200, cited.json()
+    assert cited.json()["passages"][0]["block_id"] == block_id
+    assert cited.json()["passages"][0]["citations"] == [
+        {"source": source_id, "stance": "supports", "locator": ""}
+    ]
+
+    ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
+    assert [p["rule"] for p in ready["problems"]] == ["unapproved_claim"]
+
+    review = client_for(reviewer).post(
+        f"/api/v1/articles/{article['id']}/passages/{block_id}/reviews/",
+        {"decision": "approve", "note": "Matches the trial's primary outcome."},
+        format="json",
+    )
+    assert review.status_code == 201, review.json()
+    decision = review.json()
+    assert decision["decision"] == "approve"
+    assert decision["certainty"] == decision["suggested_certainty"] != ""
+
+    ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
+    assert ready == {"publishable": True, "problems": [], "warnings": ready["warnings"]}
+
+    published = editor_client.post(f"/api/v1/articles/{article['id']}/publish/")
+    assert published.status_code == 200, published.json()
+    assert published.json()["live"] is True
+
+    listing = anon_client.get("/api/v1/articles/").json()
+    assert [a["id"] for a in listing["results"]] == [article["id"]]
+    public = anon_client.get(f"/api/v1/articles/{article['id']}/").json()
+    [passage] = public["passages"]
+    assert passage["block_id"] == block_id
+    assert passage["html"] == f"<p>{CLAIM}</p>"
+    assert passage["text"] == CLAIM
+    assert passage["review"]["status"] == "approved"
+    assert passage["review"]["certainty"] == decision["certainty"]
+    assert public["reviewed_by"] == [
+        {"name": reviewer.get_full_name(), "credentials": ""}
+    ]
+    assert public["first_published_at"] is not None
