@@ -7,14 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from articles import views as article_views
 from evidence.api.views import ApiDocsView
 
 api_v1 = [
     path("", include("articles.api.urls")),
     path("", include("evidence.api.urls")),
 ]
-
-from articles import views as article_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
