@@ -16,6 +16,7 @@ from articles.blocks import ArticleBodyBlock
 from articles.page_cache import mark_cacheable
 from evidence.forms import GatedPageForm
 from evidence.models import Route
+from evidence.panels import EvidenceCheckPanel
 
 DEFAULT_DISCLAIMER = (
     "<p>This site explains health research for general information. It is "
@@ -198,6 +199,7 @@ class ArticlePage(PublicPageMixin, Page):
             heading=_("Subject"),
         ),
         FieldPanel("body"),
+        EvidenceCheckPanel(),
     ]
     search_fields = [
         *Page.search_fields,

@@ -10,13 +10,16 @@ stronger than the cited evidence, and the certainty those sources would
 suggest.
 
 The analysis never blocks anything on its own; the publish gate decides.
-It costs one query at most (the cited sources, fetched by `read_passages`),
-and a text that appears in several passages is analysed once.
+It costs one query at most (the cited sources, fetched by `read_passages`).
+The detector's verdict depends only on the text, so it is kept for the
+last few thousand texts: a text that appears in several passages, or again
+on the next editor load, is split and read once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evidence.calibration import (
     CalibrationWarning,
@@ -108,6 +111,12 @@ class PassageAnalysis:
         }
 
 
+@lru_cache(maxsize=4096)
+def sentence_verdicts(text: str) -> tuple[SentenceVerdict, ...]:
+    """The detector's verdict on each sentence of a passage's plain text."""
+    return tuple(detect_sentences(text))
+
+
 def evidence_items(passage: Passage) -> list[EvidenceItem]:
     """The passage's cited sources as the calibration rules see them.
 
@@ -156,13 +165,10 @@ def analyse_passages(
     if passages is None:
         passages = read_passages(page)
     subject = page_subject(page)
-    verdicts: dict[str, tuple[SentenceVerdict, ...]] = {}
     calibrated: dict[tuple, tuple[CalibrationWarning, ...]] = {}
     analyses = []
     for passage in passages:
-        if passage.text not in verdicts:
-            verdicts[passage.text] = tuple(detect_sentences(passage.text))
-        sentences = verdicts[passage.text]
+        sentences = sentence_verdicts(passage.text)
         evidence = evidence_items(passage)
         makes_claim = passage.is_claim or any(s.is_claim for s in sentences)
         warnings: tuple[CalibrationWarning, ...] = ()

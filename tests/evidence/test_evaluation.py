@@ -141,6 +141,7 @@ def test_one_query_for_many_passages_and_repeated_text_analysed_once(
 
     import evidence.evaluation as evaluation
 
+    evaluation.sentence_verdicts.cache_clear()
     calls = []
     real = evaluation.detect_sentences
     monkeypatch.setattr(
@@ -151,6 +152,8 @@ def test_one_query_for_many_passages_and_repeated_text_analysed_once(
 
     assert len(queries) == 1
     assert len(analyses) == 7
+    assert calls.count(SHOWN) == 1
+    analyse_passages(page)
     assert calls.count(SHOWN) == 1
 
 
