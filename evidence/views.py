@@ -8,9 +8,9 @@ collects the decision and shows the outcome.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,8 +106,12 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not is_medical_reviewer(request.user):
-            raise PermissionDenied(
-                _("Only medical reviewers can open the review screen.")
+            # A 403 with the reason, rather than Wagtail's redirect home.
+            return TemplateResponse(
+                request,
+                "evidence/review/forbidden.html",
+                {"page_title": _("Medical review")},
+                status=403,
             )
         self.page = get_object_or_404(Page, pk=kwargs["page_id"]).specific
         self.revision = self.page.get_latest_revision()
