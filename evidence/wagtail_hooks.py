@@ -2,17 +2,21 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from evidence.models import Certainty, Decision, Source
+from evidence.dashboard import EvidenceDashboardPanel
+from evidence.models import Certainty, Decision, ReviewerProfile, Source
 from evidence.publishing import PUBLISH_REFUSED_LOG_ACTION, publish_problems
-from evidence.reviews import REVIEW_LOG_ACTION
+from evidence.reviews import REVIEW_LOG_ACTION, is_medical_reviewer
+from evidence.reviews_display import has_passages
 
 
 class SourceFilterSet(WagtailFilterSet):
@@ -133,6 +137,54 @@ def refuse_bulk_publish_of_blocked_pages(request, action_type, objects, action_v
             },
         )
     return redirect(action_view.next_url)
+
+
+# Medical review: the review screen, its entry points, reviewer profiles and
+# the dashboard panel.
+
+
+class ReviewerProfileViewSet(SnippetViewSet):
+    model = ReviewerProfile
+    icon = "user"
+    menu_label = _("Reviewer profiles")
+    list_display = ["display_name", "credentials", "specialty", "user"]
+    search_fields = ["display_name", "specialty"]
+    ordering = ["display_name"]
+    copy_view_enabled = False
+
+
+register_snippet(ReviewerProfileViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return [path("evidence/", include("evidence.urls"))]
+
+
+class MedicalReviewMenuItem(PageMenuItem):
+    """A link from a page (its header menu or listing) to its review screen."""
+
+    label = _("Medical review")
+    icon_name = "tasks"
+    url_name = "evidence_review:page"
+
+    def is_shown(self, user):
+        return has_passages(self.page) and is_medical_reviewer(user)
+
+
+@hooks.register("register_page_header_buttons")
+def review_header_button(page, user, view_name, next_url=None):
+    yield MedicalReviewMenuItem(page=page, priority=12)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def review_listing_button(page, user, next_url=None):
+    yield MedicalReviewMenuItem(page=page, priority=3)
+
+
+@hooks.register("construct_homepage_panels")
+def add_evidence_panel(request, panels):
+    panels.append(EvidenceDashboardPanel())
 
 
 # The source library: log entries for grade confirmations and merges.
