@@ -170,6 +170,9 @@ WAGTAIL_SITE_NAME = "nadsite"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "md", "pdf", "txt", "xlsx"]
+# Approving the Medical review publishes the page (through the publish gate)
+# although medical reviewers have no publish permission of their own.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "evidence.workflows.publish_approved_workflow_state"
 
 # Seconds an anonymous reader may be served a stored copy of a public page
 # (0 turns the page cache off). Publishing, unpublishing and Source edits
