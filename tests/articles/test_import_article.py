@@ -393,3 +393,73 @@ def test_command_errors_are_clear(article_index, tmp_path):
     with pytest.raises(CommandError, match="No page at /nowhere/"):
         call_command("import_article", str(good), "--parent", "/nowhere/")
     assert not ArticlePage.objects.exists()
+
+
+# The admin upload form ------------------------------------------------------
+
+
+def upload(client, user, name, data, parent):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(user)
+    return client.post(
+        reverse("articles_import"),
+        {"document": SimpleUploadedFile(name, data), "parent": parent.pk},
+    )
+
+
+def test_writer_uploads_a_document_and_gets_a_draft(client, article_index):
+    from tests.factories import user_in_group
+
+    writer = user_in_group("Writers", username="uploader")
+    SourceFactory(authors="Smith AB", year=2020, journal="BMJ")
+    text = (
+        b"# Zinc and colds\n\nSmith et al. (2020, BMJ) found zinc cuts colds by 30%.\n"
+    )
+
+    response = upload(client, writer, "zinc.md", text, article_index)
+
+    assert response.status_code == 200
+    page = ArticlePage.objects.get()
+    assert page.owner == writer and not page.live
+    html = response.content.decode()
+    assert "Draft “Zinc and colds” created" in html
+    assert f"/admin/pages/{page.pk}/edit/" in html
+    assert "Smith et al. (2020, BMJ)" in html
+    assert "zinc cuts colds by 30%" in html
+
+
+def test_upload_form_shows_a_bad_file_error_and_creates_nothing(
+    client, superuser, article_index
+):
+    response = upload(client, superuser, "notes.pdf", b"%PDF-1.4", article_index)
+
+    assert response.status_code == 200
+    assert "cannot be imported" in response.content.decode()
+    assert not ArticlePage.objects.exists()
+
+
+def test_upload_page_and_menu_item_for_writers_only(client, article_index):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory, user_in_group
+
+    writer = user_in_group("Writers", username="menuwriter")
+    client.force_login(writer)
+    form = client.get(reverse("articles_import"))
+    assert form.status_code == 200
+    assert 'enctype="multipart/form-data"' in form.content.decode()
+    assert (
+        reverse("articles_import")
+        in client.get(reverse("wagtailadmin_home")).content.decode()
+    )
+
+    reviewer = user_in_group("Medical reviewers", username="menureviewer")
+    client.force_login(reviewer)
+    assert client.get(reverse("articles_import")).status_code in {302, 403}
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("articles_import") not in home
+    outsider = UserFactory(username="outsider")
+    client.force_login(outsider)
+    assert client.get(reverse("articles_import")).status_code in {302, 403}

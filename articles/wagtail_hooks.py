@@ -1,0 +1,35 @@
+"""Admin registration for the articles app."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from articles.admin_import import ImportArticleView, indexes_for
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [
+        path(
+            "articles/import/",
+            ImportArticleView.as_view(),
+            name="articles_import",
+        )
+    ]
+
+
+class ImportArticleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return bool(indexes_for(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportArticleMenuItem(
+        _("Import article"),
+        reverse("articles_import"),
+        name="import-article",
+        icon_name="upload",
+        order=250,
+    )
