@@ -12,7 +12,7 @@ from articles.importing import SUGGESTED_LOCATOR, ImportRefused, import_article
 from articles.models import ArticlePage
 from evidence.importing.documents import DocumentError
 from evidence.passages import read_passages
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -398,6 +398,15 @@ def test_command_errors_are_clear(article_index, tmp_path):
 # The admin upload form ------------------------------------------------------
 
 
+def member_of(group_name, username):
+    """A user in one of the role groups the migrations create."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
 def upload(client, user, name, data, parent):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
@@ -410,9 +419,7 @@ def upload(client, user, name, data, parent):
 
 
 def test_writer_uploads_a_document_and_gets_a_draft(client, article_index):
-    from tests.factories import user_in_group
-
-    writer = user_in_group("Writers", username="uploader")
+    writer = member_of("Writers", "uploader")
     SourceFactory(authors="Smith AB", year=2020, journal="BMJ")
     text = (
         b"# Zinc and colds\n\nSmith et al. (2020, BMJ) found zinc cuts colds by 30%.\n"
@@ -443,9 +450,7 @@ def test_upload_form_shows_a_bad_file_error_and_creates_nothing(
 def test_upload_page_and_menu_item_for_writers_only(client, article_index):
     from django.urls import reverse
 
-    from tests.factories import UserFactory, user_in_group
-
-    writer = user_in_group("Writers", username="menuwriter")
+    writer = member_of("Writers", "menuwriter")
     client.force_login(writer)
     form = client.get(reverse("articles_import"))
     assert form.status_code == 200
@@ -455,7 +460,7 @@ def test_upload_page_and_menu_item_for_writers_only(client, article_index):
         in client.get(reverse("wagtailadmin_home")).content.decode()
     )
 
-    reviewer = user_in_group("Medical reviewers", username="menureviewer")
+    reviewer = member_of("Medical reviewers", "menureviewer")
     client.force_login(reviewer)
     assert client.get(reverse("articles_import")).status_code in {302, 403}
     home = client.get(reverse("wagtailadmin_home")).content.decode()

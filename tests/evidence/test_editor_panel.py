@@ -5,12 +5,27 @@ from django.urls import reverse
 
 from evidence.models import Population, StudyDesign
 from evidence.panels import EvidenceCheckPanel
-from tests.factories import SourceFactory, heading, make_article, paragraph
+from tests.factories import (
+    SourceFactory,
+    UserFactory,
+    heading,
+    make_article,
+    paragraph,
+)
 
 pytestmark = pytest.mark.django_db
 
 HIDDEN = "NAD+ IV therapy has been shown to reduce inflammation."
 WELCOME = "Read on to learn more."
+
+
+def member_of(group_name, username):
+    """A user in one of the role groups the migrations create."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
 
 
 def panel_html(content: str) -> str:
@@ -59,9 +74,7 @@ def test_panel_lists_claims_per_passage_and_warnings(client, superuser, article_
 
 
 def test_panel_shows_the_latest_draft_to_its_writer(client, article_index):
-    from tests.factories import user_in_group
-
-    writer = user_in_group("Writers", username="panelwriter")
+    writer = member_of("Writers", "panelwriter")
     page = make_article(
         article_index, body=[paragraph(WELCOME, role="context")], owner=writer
     )
