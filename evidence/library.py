@@ -12,7 +12,9 @@ says they are different papers. Importing a paper the library already holds
 updates that Source; it never adds a second one.
 
 What an update may change. Bibliographic details (title, authors, journal,
-volume, pages, URL...) are refreshed from the record. A DOI or PMID is only
+volume, pages, URL...) are refreshed from Crossref and PubMed, the registries
+of record; a reference-manager file only fills in details that are empty,
+since exports are often abridged or edited by hand. A DOI or PMID is only
 filled in, never replaced. Study design, population, sample size,
 intervention and route are only filled in when empty: if a reviewer set them
 and the record suggests otherwise, the reviewer's value stays and the import
@@ -100,6 +102,9 @@ MERGE_FIELDS = (
     "grade",
     "grade_rationale",
 )
+
+# Where bibliographic details are authoritative enough to overwrite.
+REGISTRIES = frozenset({"crossref", "pubmed"})
 
 CREATED = "created"
 UPDATED = "updated"
@@ -440,12 +445,19 @@ def _create(record: SourceRecord, fields: dict, notes: list[str]) -> Outcome:
 
 
 def _update(
-    source: Source, fields: dict, notes: list[str], others: list[Source]
+    source: Source,
+    fields: dict,
+    notes: list[str],
+    others: list[Source],
+    *,
+    refresh: bool,
 ) -> Outcome:
     changes: list[str] = []
     for name in BIBLIOGRAPHIC_FIELDS:
-        value = fields.get(name)
-        if value not in ("", None) and getattr(source, name) != value:
+        value, current = fields.get(name), getattr(source, name)
+        if value in ("", None) or current == value:
+            continue
+        if refresh or current in ("", None):
             setattr(source, name, value)
             changes.append(name)
     for name in IDENTIFIER_FIELDS:
@@ -542,7 +554,9 @@ def save_record(record: SourceRecord, label: str = "") -> Outcome:
         if existing is None:
             outcome = _create(record, fields, notes)
         else:
-            outcome = _update(existing, fields, notes, others)
+            outcome = _update(
+                existing, fields, notes, others, refresh=record.origin in REGISTRIES
+            )
     except (ValidationError, IntegrityError) as exc:
         return Outcome(FAILED, label, reason=_error_text(exc))
     outcome.label = label or str(outcome.source)

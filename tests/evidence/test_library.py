@@ -131,6 +131,7 @@ def test_reimport_keeps_a_confirmed_grade_and_reviewer_design_and_says_so(review
         publication_types=["Journal Article", "Meta-Analysis"],
         mesh_terms=["Humans"],
         journal="Science",
+        origin="pubmed",
     )
     outcome = library.save_record(record, "DOI")
     source.refresh_from_db()
@@ -153,7 +154,10 @@ def test_an_import_never_lowers_a_retraction_status():
         doi="10.5555/retracted", retraction_status=RetractionStatus.RETRACTED
     )
     outcome = library.save_record(
-        SourceRecord(title=source.title, doi=source.doi, journal="New journal"), "x"
+        SourceRecord(
+            title=source.title, doi=source.doi, journal="New", origin="crossref"
+        ),
+        "x",
     )
     source.refresh_from_db()
     assert outcome.action == library.UPDATED
@@ -178,6 +182,20 @@ def test_over_long_fields_are_trimmed_to_the_model_and_noted():
     assert source.url == ""
     assert any("shortened to 500" in n for n in outcome.notes)
     assert any("left out" in n for n in outcome.notes)
+
+
+def test_a_file_fills_empty_details_but_does_not_overwrite_them():
+    source = SourceFactory(doi="10.5555/f", journal="Nature Communications", pages="")
+    record = SourceRecord(
+        title=source.title, doi="10.5555/f", journal="Nat Commun", pages="1286"
+    )
+    outcome = library.save_record(record.replace(origin="ris"), "ris")
+    source.refresh_from_db()
+    assert outcome.changes == ["pages"]
+    assert (source.journal, source.pages) == ("Nature Communications", "1286")
+    library.save_record(record.replace(origin="crossref"), "crossref")
+    source.refresh_from_db()
+    assert source.journal == "Nat Commun"
 
 
 def test_a_batch_with_one_bad_record_writes_nothing():
