@@ -16,7 +16,10 @@ from django.db import transaction
 from articles import demo_data
 from articles.models import ArticlePage
 from articles.site_tree import ensure_site_tree
-from evidence.models import Source
+from evidence.models import Decision, ReviewerProfile, Source
+from evidence.passages import read_passages
+from evidence.publishing import publish_latest
+from evidence.reviews import record_decision, review_states
 
 BLOCK_NAMESPACE = uuid.UUID("5d1e7a52-8f3b-4c36-9f0e-6a2f1c9b7d10")
 
@@ -151,6 +154,7 @@ def load_demo_content() -> DemoReport:
     home, index = ensure_site_tree()
     source_ids = load_sources(report)
     users = load_accounts(report)
+    load_reviewer_profile(users["reviewer"], report)
     writer = users["writer"]
     for spec, publish in [
         (demo_data.EVIDENCE_ARTICLE, True),
@@ -166,5 +170,40 @@ def load_demo_content() -> DemoReport:
     return report
 
 
+DEMO_REVIEWER_PROFILE = {
+    "display_name": "Dr Rhea Okafor",
+    "credentials": "MD, MPH",
+    "specialty": "Internal medicine",
+    "conflict_of_interest": "None declared",
+}
+
+
+def load_reviewer_profile(reviewer, report: DemoReport) -> None:
+    _, created = ReviewerProfile.objects.get_or_create(
+        user=reviewer, defaults=DEMO_REVIEWER_PROFILE
+    )
+    report.add(f"reviewer profile {DEMO_REVIEWER_PROFILE['display_name']}", created)
+
+
+def review_demo_article(page: ArticlePage, reviewer) -> None:
+    """The demo reviewer approves every claim (at the suggested certainty) and
+    confirms every context passage that reads like a claim."""
+    version = page.get_latest_revision_as_object()
+    states = review_states(version)
+    for passage in read_passages(version):
+        state = states[passage.block_id]
+        if state.is_settled:
+            continue
+        record_decision(
+            page,
+            passage.block_id,
+            reviewer,
+            Decision.APPROVE if passage.is_claim else Decision.NOT_A_CLAIM,
+        )
+
+
 def publish_demo_article(page: ArticlePage, users) -> None:
-    page.get_latest_revision().publish(user=users["editor"])
+    """Reviewed by the demo reviewer, then published by the demo editor
+    through the publish gate, as in real use."""
+    review_demo_article(page, users["reviewer"])
+    publish_latest(page, users["editor"])

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
@@ -83,13 +84,18 @@ class ReviewRefused(ValidationError):
     """A review decision that may not be recorded, with the reason why."""
 
 
+_BLOCK_KEYS = re.compile(r'\sdata-block-key="[^"]*"')
+
+
 def text_hash(passage: Passage) -> str:
     """A hash of what the passage says (its kind and text, not its sources).
 
     Authorship follows the words: changing only the citations does not make
-    someone the author of the passage.
+    someone the author of the passage, and neither does re-saving it in the
+    editor (which adds paragraph keys to the stored text).
     """
-    payload = json.dumps([passage.kind, passage.content], separators=(",", ":"))
+    content = _BLOCK_KEYS.sub("", passage.content)
+    payload = json.dumps([passage.kind, content], separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -16,8 +16,10 @@ def _is_article_revision(revision) -> bool:
     return model is not None and issubclass(model, ArticlePage)
 
 
-def revision_saved(sender, instance, raw=False, **kwargs):
-    if raw or not _is_article_revision(instance):
+def revision_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and "content" not in update_fields):
+        return
+    if not _is_article_revision(instance):
         return
     record_authorship(instance)
 
