@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.api.serializers import RejectUnknownFieldsMixin
+from evidence.api.serializers import RejectUnknownFieldsMixin, StrictCharField
 from evidence.models import PassageRole, Route, Stance
 
 
@@ -115,15 +115,15 @@ class BodyField(serializers.JSONField):
 class ArticleWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """A draft article: title, slug, standfirst, subject and body."""
 
-    title = serializers.CharField(max_length=255)
+    title = StrictCharField(max_length=255)
     slug = serializers.SlugField(
         max_length=255,
         required=False,
         allow_unicode=True,
         help_text=_("Defaults to one made from the title."),
     )
-    standfirst = serializers.CharField(max_length=2000)
-    subject_intervention = serializers.CharField(
+    standfirst = StrictCharField(max_length=2000)
+    subject_intervention = StrictCharField(
         max_length=120, required=False, allow_blank=True
     )
     subject_route = serializers.ChoiceField(

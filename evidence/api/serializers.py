@@ -31,6 +31,15 @@ class RejectUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a list is an error, not turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """A source as stored: model field names and choice values."""
 
@@ -158,7 +167,7 @@ class ReviewDecisionSerializer(serializers.ModelSerializer):
 
 class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, default="", max_length=5000
     )
     certainty = serializers.ChoiceField(
@@ -171,7 +180,7 @@ class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
             "accept the suggested certainty."
         ),
     )
-    certainty_reason = serializers.CharField(
+    certainty_reason = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
@@ -181,7 +190,7 @@ class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class ClaimDetectInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    text = serializers.CharField(
+    text = StrictCharField(
         max_length=MAX_DETECT_CHARS,
         allow_blank=True,
         trim_whitespace=False,
