@@ -1,0 +1,171 @@
+"""End to end in headless Chromium: draft, submit, review, publish, edit, refuse.
+
+The article's first draft is saved through the ORM as the writer (driving
+Wagtail's StreamField editor to build blocks is fiddly); every other step
+runs in the browser, including the writer's later edit of one passage in
+the Draftail editor.
+"""
+
+import os
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect, sync_playwright
+
+from articles.models import ArticlePage
+from evidence.models import ReviewDecision
+from tests.factories import SourceFactory, UserFactory, heading, make_article, paragraph
+
+PASSWORD = "pass-for-tests"
+CLAIM = "Nicotinamide riboside raised blood NAD+ in healthy older adults."
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def allow_orm_inside_playwright():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def member(group, username):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def log_in(browser, live_server, user):
+    page = browser.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def leave_editor(page, live_server):
+    """Leave the editor, whose autosave and session pings would otherwise
+    keep writing to the (single-writer) test database."""
+    page.goto(f"{live_server.url}/admin/")
+
+
+def footer_action(page, name):
+    """Click an action in the editor's footer menu (it may be in the dropdown)."""
+    button = page.get_by_role("button", name=name, exact=True)
+    if not button.is_visible():
+        page.get_by_role("button", name="More actions").click()
+    button.click()
+
+
+def test_writer_reviewer_editor_visitor(browser, live_server, article_index):
+    writer = member("Writers", "wendy")
+    reviewer = member("Medical reviewers", "rita")
+    editor = member("Editors", "eddie")
+    source = SourceFactory(
+        title="Chronic nicotinamide riboside supplementation",
+        authors="Martens CR, Denman BA",
+        year=2018,
+        sample_size=120,
+    )
+    article = make_article(
+        article_index,
+        title="NAD+ and ageing",
+        slug="nad-and-ageing",
+        body=[heading("What the trials found"), paragraph(CLAIM, sources=[source])],
+        owner=writer,
+    )
+    edit_url = f"{live_server.url}/admin/pages/{article.pk}/edit/"
+    review_url = f"{live_server.url}/admin/evidence/review/{article.pk}/"
+    public_url = f"{live_server.url}/articles/nad-and-ageing/"
+
+    # The writer submits the draft to the Medical review.
+    writing = log_in(browser, live_server, writer)
+    writing.goto(edit_url)
+    footer_action(writing, "Submit to Medical review")
+    expect(writing.locator(".messages")).to_contain_text("submitted")
+    leave_editor(writing, live_server)
+    article.refresh_from_db()
+    assert article.current_workflow_task.name == "Medical review"
+
+    # The reviewer approves the claim, then the task; that publishes.
+    reviewing = log_in(browser, live_server, reviewer)
+    reviewing.goto(review_url)
+    expect(reviewing.locator("#review-passages-heading")).to_be_visible()
+    expect(reviewing.get_by_text("Approve the medical review")).to_have_count(0)
+    reviewing.get_by_role("button", name="Approve passage 2").click()
+    expect(reviewing.locator(".messages")).to_contain_text("Passage 2 approved")
+    reviewing.get_by_role("button", name="Approve the medical review").click()
+    reviewing.wait_for_load_state()
+    article.refresh_from_db()
+    assert article.live
+
+    # The editor finds it live; a visitor reads it.
+    editing = log_in(browser, live_server, editor)
+    editing.goto(edit_url)
+    expect(editing.locator("body")).to_contain_text("Live")
+    leave_editor(editing, live_server)
+    visitor = browser.new_page()
+    visitor.goto(public_url)
+    expect(visitor.locator("main")).to_contain_text(CLAIM)
+
+    # The writer changes the claim in the editor and saves a draft.
+    writing.goto(edit_url)
+    text = writing.locator('[contenteditable="true"]').filter(has_text="raised blood")
+    text.click()
+    writing.keyboard.press("End")
+    writing.keyboard.type(" It doubled in everyone.")
+    # Draftail copies its content into the form's hidden input shortly after.
+    writing.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=hidden]')]"
+        ".some(input => input.value.includes('It doubled in everyone.'))"
+    )
+    footer_action(writing, "Save draft")
+    expect(writing.locator(".messages")).to_contain_text("has been updated")
+    leave_editor(writing, live_server)
+    draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert "It doubled in everyone." in draft.body.raw_data[1]["value"]["text"]
+
+    # The editor's publish is refused: the passage needs approving again.
+    editing.goto(edit_url)
+    footer_action(editing, "Publish")
+    expect(editing.locator("body")).to_contain_text(
+        re.compile("changed after a medical reviewer approved it")
+    )
+    leave_editor(editing, live_server)
+    visitor.goto(public_url)
+    expect(visitor.locator("main")).not_to_contain_text("It doubled in everyone.")
+
+    # The reviewer sees the change highlighted and approves it again.
+    reviewing.goto(review_url)
+    expect(reviewing.get_by_text("Changed since approval")).to_be_visible()
+    reviewing.get_by_role("button", name="Approve passage 2").click()
+    expect(reviewing.locator(".messages")).to_contain_text("Passage 2 approved")
+    assert ReviewDecision.objects.filter(page=article).count() == 2
+
+    # Now the editor's publish goes through and the visitor sees the edit.
+    editing.goto(edit_url)
+    footer_action(editing, "Publish")
+    expect(editing.locator(".messages")).to_contain_text("published")
+    visitor.goto(public_url)
+    expect(visitor.locator("main")).to_contain_text("It doubled in everyone.")
