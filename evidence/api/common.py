@@ -8,7 +8,6 @@ from rest_framework import exceptions, permissions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
-MEDICAL_REVIEWERS = "Medical reviewers"
 MAX_DB_ID = 2**63 - 1
 
 
@@ -30,15 +29,6 @@ def has_admin_access(user) -> bool:
     )
 
 
-def is_medical_reviewer(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.groups.filter(name=MEDICAL_REVIEWERS).exists()
-    )
-
-
 class IsStaff(permissions.BasePermission):
     message = _(
         "Only members of the editorial team (writers, medical reviewers, "
@@ -47,13 +37,6 @@ class IsStaff(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return has_admin_access(request.user)
-
-
-class IsMedicalReviewer(permissions.BasePermission):
-    message = _("Only members of the Medical reviewers group may review passages.")
-
-    def has_permission(self, request, view):
-        return is_medical_reviewer(request.user)
 
 
 def parse_id(value) -> int:
