@@ -12,6 +12,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from evidence import views_ingest
 from evidence.dashboard import EvidenceDashboardPanel
 from evidence.models import Certainty, Decision, ReviewerProfile, Source
 from evidence.publishing import PUBLISH_REFUSED_LOG_ACTION, publish_problems
@@ -52,10 +53,15 @@ class SourceViewSet(SnippetViewSet):
         "grade",
         "retraction_status",
     ]
-    list_filter = SourceFilterSet
+    filterset_class = SourceFilterSet
     search_fields = ["title", "authors", "journal", "intervention"]
     ordering = ["-year", "title"]
     copy_view_enabled = False
+    # The source library's buttons (add by DOI/PMID, import, confirm grade,
+    # merge) and grade confirmation on save: evidence/views_ingest.py.
+    index_view_class = views_ingest.SourceIndexView
+    create_view_class = views_ingest.SourceCreateView
+    edit_view_class = views_ingest.SourceEditView
 
 
 register_snippet(SourceViewSet)
@@ -203,3 +209,20 @@ def register_library_log_actions(actions):
         _("Move citations"),
         _("Citations moved to the source kept after a merge"),
     )
+
+
+@hooks.register("register_admin_urls")
+def register_library_urls():
+    return [
+        path(
+            "source-library/",
+            include((views_ingest.urlpatterns, "evidence_library")),
+        )
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def library_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, Source):
+        return views_ingest.source_buttons(snippet, user)
+    return []
