@@ -157,9 +157,12 @@ def test_the_task_returns_a_summary(monkeypatch, wakefield):
     }
 
 
-def test_a_retraction_reaches_the_dashboard_helper_and_the_gate(
-    monkeypatch, article_index, wakefield, writer_in_group, reviewer, editor
+def test_a_retraction_reaches_the_dashboard_the_page_and_the_gate(
+    client, monkeypatch, article_index, wakefield, writer_in_group, reviewer, editor
 ):
+    """Published while the paper stood; after the check finds the retraction
+    the dashboard lists the article, its reference list warns readers, and
+    the claims resting only on the paper fail the gate at the next publish."""
     other = SourceFactory(doi="")  # not checked: no DOI or PMID
     page = make_article(
         article_index,
@@ -175,6 +178,8 @@ def test_a_retraction_reaches_the_dashboard_helper_and_the_gate(
     page.refresh_from_db()
     assert page.live
     assert library.live_pages_citing_retracted_sources() == []
+    before = client.get(page.url)  # a reader's visit stores a cached copy
+    assert "retracted" not in before.text.lower()
 
     rec.serve(monkeypatch, rec.wakefield_routes())
     call_command("check_retractions", stdout=io.StringIO(), stderr=io.StringIO())
@@ -182,6 +187,17 @@ def test_a_retraction_reaches_the_dashboard_helper_and_the_gate(
     (flagged,) = library.live_pages_citing_retracted_sources()
     assert flagged.page.pk == page.pk
     assert flagged.sources == [Source.objects.get(pk=wakefield.pk)]
+
+    client.force_login(editor)
+    dashboard = client.get("/admin/").content.decode()
+    section = dashboard.split("Live articles citing a retracted source")[1]
+    assert page.title in section.split("</section>")[0]
+
+    client.logout()
+    public = client.get(page.url)
+    assert public.status_code == 200
+    assert "This paper has been retracted; do not rely on it." in public.text
+    assert "https://doi.org/10.1016/s0140-6736(10)60175-4" in public.text
 
     version = page.get_latest_revision_as_object()
     problems = publish_problems(version)
