@@ -21,9 +21,12 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
+from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 from evidence.models import (
     CERTAINTY_GRADE,
@@ -253,11 +256,50 @@ def recorded_certainties(page, passages: list[Passage]) -> dict[str, str]:
     }
 
 
-def _rich_text_many(values: list[str]) -> list[SafeString]:
+def _page_links(html: str, request) -> str:
+    """Internal page links turned into addresses with one query.
+
+    Wagtail's own expansion loads each linked page as its specific type and
+    looks up the site's root paths; an address only needs the page's path
+    and the site already found for this request. Links Wagtail must expand
+    itself (another site, a missing page) are left for it.
+    """
+    site = getattr(request, "_wagtail_site", None) if request else None
+    root = getattr(getattr(site, "root_page", None), "url_path", None)
+    matches = [
+        (match, extract_attrs(match.group(1))) for match in FIND_A_TAG.finditer(html)
+    ]
+    ids = {
+        int(attrs["id"])
+        for _, attrs in matches
+        if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit()
+    }
+    if not ids or root is None:
+        return html
+    paths = dict(Page.objects.filter(pk__in=ids).values_list("pk", "url_path"))
+    parts, last = [], 0
+    for match, attrs in matches:
+        path = (
+            paths.get(int(attrs.get("id", "0") or 0))
+            if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit()
+            else None
+        )
+        if path is None or not path.startswith(root):
+            continue
+        parts.append(html[last : match.start()])
+        href = escape("/" + path[len(root) :])
+        parts.append(f'<a href="{href}">')
+        last = match.end()
+    parts.append(html[last:])
+    return "".join(parts)
+
+
+def _rich_text_many(values: list[str], request=None) -> list[SafeString]:
     """Rich text of many passages with links expanded in one go."""
     if not values:
         return []
-    expanded = expand_db_html(_SPLIT.join(values)).split(_SPLIT)
+    joined = _page_links(_SPLIT.join(values), request)
+    expanded = expand_db_html(joined).split(_SPLIT)
     return [mark_safe(value) for value in expanded]  # noqa: S308 (editor HTML)
 
 
@@ -355,7 +397,7 @@ def article_view(page, request=None) -> ArticleView:
     rich = dict(
         zip(
             rich_positions,
-            _rich_text_many([by_position[n].content for n in rich_positions]),
+            _rich_text_many([by_position[n].content for n in rich_positions], request),
             strict=True,
         )
     )

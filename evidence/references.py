@@ -10,6 +10,7 @@ it is remembered per process, keyed by those fields: editing a Source gives a
 new key and a freshly formatted string.
 """
 
+import html
 import json
 import re
 from functools import lru_cache
@@ -98,9 +99,21 @@ def csl_item(source: Source) -> dict:
     return item
 
 
+def _escaped(value):
+    """Text values escaped for HTML: citeproc-py's HTML output copies the
+    item's text through as it is."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "id" else _escaped(v) for k, v in value.items()}
+    return value
+
+
 @lru_cache(maxsize=4096)
 def _format_item(item_json: str) -> str:
-    item = json.loads(item_json)
+    item = _escaped(json.loads(item_json))
     bibliography = CitationStylesBibliography(
         _style(), CiteProcJSON([item]), formatter.html
     )
@@ -110,7 +123,7 @@ def _format_item(item_json: str) -> str:
 
 
 def format_reference(source: Source) -> str:
-    """The AMA reference for one Source, as safe HTML (citeproc escapes text).
+    """The AMA reference for one Source, as safe HTML (its text escaped).
 
     The number is left off: the reference list numbers its entries itself.
     """

@@ -161,3 +161,51 @@ def set_passage_text(page, user, index, text):
         return blocks
 
     return edit_body(page, user, change)
+
+
+def publish_approved(page, reviewer, editor, *, certainty="", reason=""):
+    """Have `reviewer` approve every passage of `page`, then `editor` publish
+    it through the gate. Returns the page as it is live."""
+    page = type(page).objects.get(pk=page.pk)  # its latest revision, not a stale one
+    approve(page, reviewer, certainty=certainty, reason=reason)
+    page.get_latest_revision().publish(user=editor)
+    return type(page).objects.get(pk=page.pk)
+
+
+def table(rows, *, caption="", header=True, sources=(), role="claim") -> dict:
+    """A stored table block with the given rows of cell text."""
+    return {
+        "type": "table",
+        "id": new_id(),
+        "value": {
+            "text": {
+                "data": rows,
+                "first_row_is_table_header": header,
+                "first_col_is_header": False,
+                "table_caption": caption,
+            },
+            "role": role,
+            "citations": [
+                {
+                    "type": "item",
+                    "id": new_id(),
+                    "value": {"source": getattr(s, "pk", s), "stance": "supports"},
+                }
+                for s in sources
+            ],
+        },
+    }
+
+
+def cited_paragraph(text, citations, *, role="claim") -> dict:
+    """A paragraph whose citations are (source, stance) pairs."""
+    block = paragraph(text, role=role)
+    block["value"]["citations"] = [
+        {
+            "type": "item",
+            "id": new_id(),
+            "value": {"source": getattr(s, "pk", s), "stance": stance, "locator": ""},
+        }
+        for s, stance in citations
+    ]
+    return block

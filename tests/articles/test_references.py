@@ -1,0 +1,78 @@
+"""AMA references, formatted by citeproc-py with the CSL style file."""
+
+import pytest
+
+from articles.demo import load_demo_content
+from articles.models import ArticlePage
+from evidence.models import Source
+from evidence.references import csl_names, format_reference
+from tests.factories import SourceFactory
+
+MARTENS = (
+    "Martens CR, Denman BA, Mazzo MR, et al. Chronic nicotinamide riboside "
+    "supplementation is well-tolerated and elevates NAD+ in healthy middle-aged "
+    "and older adults. <i>Nature Communications</i>. 2018;9:1286. "
+    "doi:10.1038/s41467-018-03421-7"
+)
+LOPEZ_OTIN_2013 = (
+    "López-Otín C, Blasco MA, Partridge L, Serrano M, Kroemer G. The hallmarks "
+    "of aging. <i>Cell</i>. 2013;153(6):1194-1217. doi:10.1016/j.cell.2013.05.039"
+)
+
+
+@pytest.fixture
+def demo(db):
+    load_demo_content()
+    return ArticlePage.objects.get(slug="nad-iv-therapy-and-ageing")
+
+
+def test_demo_sources_are_formatted_in_ama_style(demo):
+    martens = Source.objects.get(doi="10.1038/s41467-018-03421-7")
+    lopez_otin = Source.objects.get(doi="10.1016/j.cell.2013.05.039")
+    assert format_reference(martens) == MARTENS
+    assert format_reference(lopez_otin) == LOPEZ_OTIN_2013
+
+
+def test_demo_article_reference_list_carries_links_design_and_grade(client, demo):
+    html = client.get(demo.url).content.decode()
+    refs = html[html.index('id="references"') :]
+    assert MARTENS in refs
+    entry = refs[refs.index(MARTENS) :]
+    entry = entry[: entry.index("</li>")]
+    assert 'href="https://doi.org/10.1038/s41467-018-03421-7"' in entry
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/29599478/"' in entry
+    assert "Randomised controlled trial" in entry
+    assert "moderate certainty" in entry
+    assert refs.count('<li id="ref-') == Source.objects.count()
+
+
+def test_six_authors_are_listed_and_seven_or_more_cut_to_three():
+    six = SourceFactory.build(authors="A AA, B BB, C CC, D DD, E EE, F FF", pk=1)
+    seven = SourceFactory.build(authors="A AA, B BB, C CC, D DD, E EE, F FF, G GG")
+    assert format_reference(six).startswith("A AA, B BB, C CC, D DD, E EE, F FF. ")
+    assert format_reference(seven).startswith("A AA, B BB, C CC, et al. ")
+
+
+def test_group_authors_and_cut_lists_keep_their_meaning():
+    assert csl_names("Smith AB, WHO Expert Group, et al.") == [
+        {"family": "Smith", "given": "A B"},
+        {"literal": "WHO Expert Group"},
+        {"literal": "et al."},
+    ]
+
+
+def test_reference_text_is_escaped():
+    source = SourceFactory.build(
+        title="Mice <script>alert(1)</script> & men", journal="J & K", doi=""
+    )
+    formatted = format_reference(source)
+    assert "<script>" not in formatted
+    assert "&lt;script&gt;" in formatted and "J &amp; K" in formatted
+
+
+def test_editing_a_source_changes_its_reference(db):
+    source = SourceFactory(title="First title")
+    assert "First title" in format_reference(source)
+    source.title = "Second title"
+    source.save()
+    assert "Second title" in format_reference(Source.objects.get(pk=source.pk))
