@@ -18,10 +18,12 @@ edit of a copied passage voids them as it would on the original.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -152,6 +154,13 @@ def _reviewer_counts(decision: ReviewDecision) -> bool:
     return reviewer.is_active and (reviewer.is_superuser or in_group)
 
 
+@functools.lru_cache(maxsize=4096)
+def reads_like_claim(text: str) -> bool:
+    """The claim detector's verdict on a context passage's text (cached: the
+    gate asks again for the same text on every path a publish goes through)."""
+    return has_claim(text)
+
+
 def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
     """The review state of one passage, from already loaded decisions.
 
@@ -181,7 +190,6 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
         and _reviewer_counts(d)
         and (author_id is None or d.reviewer_id != author_id)
     ]
-    needs_review = passage.is_claim or has_claim(passage.text)
     if by_others:
         reviewers = tuple({d.reviewer_id: d.reviewer for d in by_others}.values())
         latest = by_others[-1]
@@ -194,8 +202,8 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
             certainty=approvals[-1].certainty if approvals else "",
             reviewers=reviewers,
             author_id=author_id,
-            needs_review=needs_review,
         )
+    needs_review = passage.is_claim or reads_like_claim(passage.text)
     self_approved = any(
         d.decision in accepted and d.reviewer_id == author_id for d in since_request
     )
@@ -388,10 +396,13 @@ def record_authorship(revision) -> int:
     """Remember who first saved each passage text of an article revision.
 
     A passage whose current text was already saved before keeps its first
-    author; the rest are credited to the revision's user. One query.
+    author; the rest are credited to the revision's user. One query: the
+    passages are read from the revision's stored content.
     """
-    version = revision.as_object()
-    passages = read_passages(version, sources={})
+    body = (revision.content or {}).get("body") or []
+    if isinstance(body, str):
+        body = json.loads(body)
+    passages = read_passages(SimpleNamespace(body=body), sources={})
     rows = [
         PassageAuthorship(
             page_id=int(revision.object_id),

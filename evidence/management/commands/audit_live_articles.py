@@ -47,7 +47,7 @@ class Command(BaseCommand):
                         {
                             "id": page.pk,
                             "title": page.title,
-                            "url": page.url_path,
+                            "url": page.get_url() or page.url_path,
                             "problems": [p.as_dict() for p in problems],
                         }
                         for page, problems in failing
@@ -60,7 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(_("Every live article passes the publish gate."))
         else:
             for page, problems in failing:
-                self.stdout.write(f"{page.title} (id {page.pk}, {page.url_path})")
+                url = page.get_url() or page.url_path
+                self.stdout.write(f"{page.title} (id {page.pk}, {url})")
                 for problem in problems:
                     self.stdout.write(f"  - [{problem.rule}] {problem.message}")
         if failing:
