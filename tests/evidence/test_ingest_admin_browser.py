@@ -1,0 +1,106 @@
+"""The import and merge screens in a real browser, checked with axe."""
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from evidence.models import Source
+from tests.evidence import recorded_http as rec
+from tests.factories import SourceFactory, make_article, paragraph
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture
+def browser_page():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        yield page
+        browser.close()
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "pass-for-tests")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def assert_accessible(page):
+    """No axe violations inside the screen's own content."""
+    results = Axe().run(page, context="main")
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_import_a_file_from_the_listing(browser_page, live_server, tmp_path):
+    from tests.factories import user_in_group
+
+    writer = user_in_group("Writers", username="browserwriter")
+    page = browser_page
+    log_in(page, live_server, writer)
+    page.goto(f"{live_server.url}/admin/snippets/evidence/source/")
+    page.get_by_role("link", name="Import file").click()
+    assert_accessible(page)
+
+    bib = tmp_path / "zotero.bib"
+    bib.write_bytes(rec.body("files/library.bib"))
+    page.get_by_label("Reference file").set_input_files(str(bib))
+    page.get_by_role("button", name="Look up and preview").click()
+    page.get_by_role("heading", name="What this import will do").wait_for()
+    assert "3 created" in page.content()
+    assert_accessible(page)
+    assert not Source.objects.exists()
+
+    page.get_by_role("button", name="Import these sources").click()
+    page.wait_for_url("**/admin/snippets/evidence/source/")
+    assert "Imported: 3 created" in page.content()
+    assert Source.objects.count() == 3
+
+
+def test_merge_screens(browser_page, live_server, article_index):
+    from tests.factories import user_in_group
+
+    editor = user_in_group("Editors", username="browsereditor")
+    keep = SourceFactory(title="The paper to keep", doi="10.5555/keep")
+    duplicate = SourceFactory(title="The duplicate", doi="")
+    make_article(
+        article_index,
+        owner=editor,
+        title="A page citing the duplicate",
+        body=[paragraph(sources=[duplicate])],
+    )
+    page = browser_page
+    log_in(page, live_server, editor)
+    page.goto(f"{live_server.url}/admin/source-library/{duplicate.pk}/merge/")
+    assert_accessible(page)
+
+    # Choose the kept source through Wagtail's snippet chooser.
+    page.get_by_role("button", name="Choose source").click()
+    page.get_by_role("link", name=str(keep)).click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Check before merging").wait_for()
+    assert "A page citing the duplicate" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Merge and delete the duplicate").click()
+    page.wait_for_url(f"**/admin/snippets/evidence/source/edit/{keep.pk}/")
+    assert not Source.objects.filter(pk=duplicate.pk).exists()
