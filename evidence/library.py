@@ -36,7 +36,6 @@ in every saved revision, to the Source kept, then deletes the duplicate.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime
 import json
@@ -48,6 +47,7 @@ from dataclasses import dataclass, field
 
 import httpx
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
@@ -655,17 +655,24 @@ def record_from_json(data: dict) -> SourceRecord:
     return SourceRecord(**data)
 
 
+BATCH_SALT = "evidence.library.batch"
+BATCH_MAX_AGE = 60 * 60
+
+
 def pack_batch(fetched: Fetched) -> str:
-    """A batch as text, to carry from the preview to the confirmation."""
+    """A batch as signed text, to carry from the preview to the confirmation
+    unchanged: what is imported is exactly what the reviewer saw."""
     payload = {
         "records": [[label, record_to_json(r)] for label, r in fetched.records],
         "failures": fetched.failures,
     }
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+    return signing.dumps(payload, salt=BATCH_SALT, compress=True)
 
 
 def unpack_batch(text: str) -> Fetched:
-    payload = json.loads(base64.urlsafe_b64decode(text.encode()))
+    """The batch packed by ``pack_batch``; ``signing.BadSignature`` when it
+    was altered or is more than an hour old."""
+    payload = signing.loads(text, salt=BATCH_SALT, max_age=BATCH_MAX_AGE)
     return Fetched(
         records=[(label, record_from_json(r)) for label, r in payload["records"]],
         failures=[tuple(f) for f in payload["failures"]],

@@ -15,6 +15,7 @@ import re
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -189,8 +190,14 @@ class ImportView(LibraryView):
         form = ConfirmBatchForm(request.POST)
         try:
             fetched = library.unpack_batch(form.data.get("batch", ""))
-        except (ValueError, KeyError, TypeError):
-            messages.error(request, _("The import could not be read; start again."))
+        except signing.BadSignature:
+            messages.error(
+                request,
+                _(
+                    "This preview is more than an hour old or was altered; "
+                    "nothing was imported. Look the references up again."
+                ),
+            )
             return redirect(request.path)
         summary = library.import_records(
             fetched.records, failures=fetched.failures, user=request.user

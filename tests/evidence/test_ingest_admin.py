@@ -108,6 +108,15 @@ def test_import_file_previews_then_imports(client, writer_in_group):
     assert Source.objects.count() == 3
 
 
+def test_an_altered_preview_imports_nothing(client, writer_in_group):
+    client.force_login(writer_in_group)
+    upload = SimpleUploadedFile("zotero.bib", rec.body("files/library.bib"))
+    batch = batch_from(client.post(IMPORT, {"file": upload}))
+    response = client.post(IMPORT, {"batch": batch[:-3] + "abc"}, follow=True)
+    assert "was altered; nothing was imported" in text(response)
+    assert not Source.objects.exists()
+
+
 def test_import_of_a_broken_file_lists_its_problems(client, writer_in_group):
     client.force_login(writer_in_group)
     upload = SimpleUploadedFile("broken.ris", rec.body("files/missing_fields.ris"))
