@@ -1,5 +1,6 @@
 """Admin registration for the evidence app."""
 
+import django_filters
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import include, path
@@ -21,6 +22,13 @@ from evidence.reviews_display import has_passages
 
 
 class SourceFilterSet(WagtailFilterSet):
+    grade_awaiting = django_filters.BooleanFilter(
+        field_name="grade_confirmed_at",
+        lookup_expr="isnull",
+        label=_("Grade awaiting a reviewer"),
+        help_text=_("Yes: grades suggested on import or set by a non-reviewer."),
+    )
+
     class Meta:
         model = Source
         fields = ["study_design", "population", "grade", "route", "retraction_status"]

@@ -148,6 +148,17 @@ def test_reviewer_confirms_a_suggested_grade(client, reviewer):
     assert source.grade_confirmed_by == reviewer
 
 
+def test_the_listing_filters_grades_awaiting_a_reviewer(client, reviewer):
+    from evidence.library import confirm_grade
+
+    waiting = SourceFactory(title="Suggested grade", grade=Grade.B)
+    confirm_grade(SourceFactory(title="Confirmed grade", grade=Grade.B), reviewer)
+    client.force_login(reviewer)
+    page = text(client.get(LISTING, {"grade_awaiting": "true"}))
+    assert "Suggested grade" in page and "Confirmed grade" not in page
+    assert reverse("evidence_library:confirm_grade", args=[waiting.pk]) in page
+
+
 def test_editors_cannot_confirm_grades(client, editor):
     source = SourceFactory(grade=Grade.B)
     client.force_login(editor)
