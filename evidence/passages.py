@@ -20,6 +20,9 @@ SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
 _BLOCK_TAGS = re.compile(r"</?(?:p|div|li|ul|ol|h[1-6]|br|tr|table|blockquote)\b[^>]*>")
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+# The rich text editor adds these keys to each paragraph the first time a
+# passage is saved from the admin; they are markup, not words.
+_BLOCK_KEYS = re.compile(r'\sdata-block-key="[^"]*"')
 
 
 def html_to_text(value: str) -> str:
@@ -53,7 +56,7 @@ class Passage:
     position: int  # 1-based position of the block in the body
     kind: str
     role: str
-    content: str  # the stored text exactly as saved (HTML, or JSON for lists)
+    content: str  # the stored text (HTML, or JSON for lists), editor keys removed
     text: str  # plain text for people and the claim detector
     citations: tuple[Citation, ...]
 
@@ -101,7 +104,7 @@ def _source_id(value) -> int | None:
 def _content_and_text(kind: str, value: dict) -> tuple[str, str]:
     text = value.get("text")
     if kind in {"paragraph", "callout"}:
-        content = str(text or "")
+        content = _BLOCK_KEYS.sub("", str(text or ""))
         return content, html_to_text(content)
     if kind == "list":
         items = [str(item) for item in _list_values(text)]

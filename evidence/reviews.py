@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -86,18 +85,14 @@ class ReviewRefused(ValidationError):
     """A review decision that may not be recorded, with the reason why."""
 
 
-_BLOCK_KEYS = re.compile(r'\sdata-block-key="[^"]*"')
-
-
 def text_hash(passage: Passage) -> str:
     """A hash of what the passage says (its kind and text, not its sources).
 
     Authorship follows the words: changing only the citations does not make
     someone the author of the passage, and neither does re-saving it in the
-    editor (which adds paragraph keys to the stored text).
+    editor (the passage reader drops the keys the editor adds).
     """
-    content = _BLOCK_KEYS.sub("", passage.content)
-    payload = json.dumps([passage.kind, content], separators=(",", ":"))
+    payload = json.dumps([passage.kind, passage.content], separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -154,3 +154,11 @@ def test_cited_source_ids_needs_no_query(article_index):
 
 def test_html_to_text_separates_block_elements():
     assert html_to_text("<p>One.</p><p>Two &lt;3</p>") == "One. Two <3"
+
+
+def test_editor_block_keys_do_not_change_the_fingerprint(article_index):
+    plain = read_passages(make_article(article_index, body=[paragraph("Same.")]))[0]
+    keyed = paragraph("Same.")
+    keyed["value"]["text"] = '<p data-block-key="wm9v1">Same.</p>'
+    saved = read_passages(make_article(article_index, body=[keyed]))[0]
+    assert saved.fingerprint == plain.fingerprint
