@@ -20,9 +20,11 @@ Rules readers rely on:
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
@@ -36,8 +38,10 @@ from evidence.models import (
     Population,
     RetractionStatus,
     ReviewDecision,
+    Route,
     Source,
     Stance,
+    StudyDesign,
 )
 from evidence.passages import Passage, raw_blocks, read_passages
 from evidence.references import format_reference
@@ -47,6 +51,59 @@ NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
 _SPLIT = "<!--nadsite:passage-->"
 
 
+@lru_cache(maxsize=64)
+def _labels(language: str) -> dict:
+    """Every label the facts of a source use, translated once per language.
+
+    Choice labels are lazy: Django translates each one every time it is
+    shown, and a reference list shows dozens.
+    """
+    return {
+        "design": {k: str(v) for k, v in StudyDesign.choices},
+        "population": {k: str(v) for k, v in Population.choices},
+        "route": {k: str(v) for k, v in Route.choices},
+        "grade": {k: str(v) for k, v in GRADE_WORDS.items()},
+        "Design": _("Design"),
+        "Participants": _("Participants"),
+        "not stated": _("not stated"),
+        "Population": _("Population"),
+        "Intervention": _("Intervention"),
+        "Route": _("Route"),
+        "Grade": _("Grade"),
+        "certainty": _("certainty"),
+    }
+
+
+def source_facts_html(source: Source) -> SafeString:
+    """Design, n, population, intervention, route and grade, as a <dl>."""
+    labels = _labels(get_language() or "")
+    rows = [
+        (labels["Design"], labels["design"].get(source.study_design, "")),
+        (
+            labels["Participants"],
+            f"n = {source.sample_size}" if source.sample_size else labels["not stated"],
+        ),
+        (labels["Population"], labels["population"].get(source.population, "")),
+    ]
+    if source.intervention:
+        rows.append((labels["Intervention"], source.intervention))
+    rows.append((labels["Route"], labels["route"].get(source.route, "")))
+    grade = format_html(
+        '<span class="grade-letter grade--{0}">{0}</span> {1} {2}',
+        source.grade,
+        labels["grade"].get(source.grade, ""),
+        labels["certainty"],
+    )
+    return format_html(
+        '<dl class="facts">{}<div><dt>{}</dt><dd>{}</dd></div></dl>',
+        format_html_join(
+            "", "<div><dt>{}</dt><dd>{}</dd></div>", ((k, v) for k, v in rows)
+        ),
+        labels["Grade"],
+        grade,
+    )
+
+
 @dataclass(frozen=True)
 class Reference:
     """One numbered entry of the reference list."""
@@ -54,6 +111,7 @@ class Reference:
     number: int
     source: Source
     html: SafeString  # the AMA reference, formatted by citeproc
+    facts_html: SafeString = mark_safe("")  # design, n, population, ...
 
     @property
     def anchor(self) -> str:
@@ -388,6 +446,9 @@ def article_view(page, request=None) -> ArticleView:
                 number=len(numbers) + 1,
                 source=source,
                 html=mark_safe(format_reference(source)),  # noqa: S308 (escaped)
+                # The same facts appear in every card citing the source and
+                # in the reference list: rendered once per source.
+                facts_html=source_facts_html(source),
             )
         return numbers[source.pk]
 
