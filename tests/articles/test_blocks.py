@@ -1,12 +1,14 @@
 import pytest
 
 from articles.models import ArticlePage
-from tests.factories import SourceFactory, make_article, paragraph
+from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
 pytestmark = pytest.mark.django_db
 
 
-def test_block_ids_survive_save_and_new_revision(article_index, writer):
+def test_block_ids_survive_save_and_new_revision(
+    article_index, writer, reviewer, editor
+):
     source = SourceFactory()
     page = make_article(
         article_index,
@@ -21,8 +23,7 @@ def test_block_ids_survive_save_and_new_revision(article_index, writer):
     assert draft.body[0].id == "b-1"
     assert draft.body[0].value["citations"].bound_blocks[0].id == citation_id
     assert draft.body[0].value["text"].source == "<p>Edited.</p>"
-    revision.publish()
-    live = ArticlePage.objects.get(pk=page.pk)
+    live = publish_approved(page, reviewer, editor)
     assert live.body[0].id == "b-1"
 
 

@@ -1,17 +1,16 @@
 import pytest
 
-from tests.factories import SourceFactory, make_article, paragraph
+from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
 pytestmark = pytest.mark.django_db
 
 
-def publish(page):
-    page.get_latest_revision().publish()
-    page.refresh_from_db()
-    return page
+@pytest.fixture
+def publish(reviewer, editor):
+    return lambda page: publish_approved(page, reviewer, editor)
 
 
-def test_home_index_and_article_render(client, article_index):
+def test_home_index_and_article_render(client, article_index, publish):
     page = make_article(
         article_index,
         title="NAD+ explained",
@@ -37,7 +36,7 @@ def test_draft_article_is_404_for_the_public(client, article_index):
     assert b"Secret draft" not in client.get("/").content
 
 
-def test_study_card_shows_design_population_n_and_grade(client, article_index):
+def test_study_card_shows_design_population_n_and_grade(client, article_index, publish):
     from tests.factories import study
 
     source = SourceFactory(
