@@ -59,6 +59,8 @@ def test_import_a_file_from_the_listing(browser_page, live_server, tmp_path):
     log_in(page, live_server, writer)
     page.goto(f"{live_server.url}/admin/snippets/evidence/source/")
     page.get_by_role("link", name="Import file").click()
+    page.wait_for_url("**/admin/source-library/import/")
+    page.get_by_role("heading", name="Import sources from a file").wait_for()
     assert_accessible(page)
 
     bib = tmp_path / "zotero.bib"
@@ -72,7 +74,7 @@ def test_import_a_file_from_the_listing(browser_page, live_server, tmp_path):
 
     page.get_by_role("button", name="Import these sources").click()
     page.wait_for_url("**/admin/snippets/evidence/source/")
-    assert "Imported: 3 created" in page.content()
+    page.get_by_text("Imported: 3 created").wait_for()
     assert Source.objects.count() == 3
 
 
@@ -91,6 +93,7 @@ def test_merge_screens(browser_page, live_server, article_index):
     page = browser_page
     log_in(page, live_server, editor)
     page.goto(f"{live_server.url}/admin/source-library/{duplicate.pk}/merge/")
+    page.get_by_role("button", name="Continue").wait_for()
     assert_accessible(page)
 
     # Choose the kept source through Wagtail's snippet chooser.
