@@ -71,7 +71,6 @@ from evidence.models import RetractionStatus, Route, Source
 
 logger = logging.getLogger(__name__)
 
-MEDICAL_REVIEWERS = "Medical reviewers"
 SEVERITY = {
     RetractionStatus.NONE: 0,
     RetractionStatus.CORRECTION: 1,
@@ -129,10 +128,10 @@ def retry_sleep(seconds: float) -> None:
 
 def is_medical_reviewer(user) -> bool:
     """Medical reviewers (and superusers) confirm grades: a grade is a
-    clinical judgement. The same rule as for review decisions."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=MEDICAL_REVIEWERS).exists()
+    clinical judgement. The rule is the one for review decisions."""
+    from evidence.reviews import is_medical_reviewer as reviews_rule
+
+    return reviews_rule(user)
 
 
 # Summaries
@@ -384,17 +383,16 @@ def _check_and_save(source: Source) -> None:
 
 
 def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "message_dict"):
-            return " ".join(
-                f"{_model_field(k).verbose_name if k != '__all__' else ''}: {m}"
-                if k != "__all__"
-                else m
-                for k, messages in exc.message_dict.items()
-                for m in messages
-            )
+    """A model's validation errors as one sentence per field."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    if not hasattr(exc, "message_dict"):
         return " ".join(exc.messages)
-    return str(exc)
+    parts = []
+    for name, errors in exc.message_dict.items():
+        label = "" if name == "__all__" else f"{_model_field(name).verbose_name}: "
+        parts += [f"{label}{error}" for error in errors]
+    return " ".join(parts)
 
 
 def _display(name: str, value) -> str:
@@ -853,18 +851,9 @@ def _fill_from(keep: Source, duplicate: Source) -> list[str]:
     if SEVERITY.get(duplicate.retraction_status, 0) > SEVERITY.get(
         keep.retraction_status, 0
     ):
-        for name in RETRACTION_FIELDS:
+        for name in (*RETRACTION_FIELDS, "retraction_checked_at"):
             setattr(keep, name, getattr(duplicate, name))
         filled.append("retraction_status")
-    if (
-        duplicate.retraction_checked_at
-        and (
-            not keep.retraction_checked_at
-            or keep.retraction_checked_at < duplicate.retraction_checked_at
-        )
-        and "retraction_status" in filled
-    ):
-        keep.retraction_checked_at = duplicate.retraction_checked_at
     return filled
 
 

@@ -198,6 +198,13 @@ def test_a_file_fills_empty_details_but_does_not_overwrite_them():
     assert source.journal == "Nat Commun"
 
 
+def test_a_record_the_model_refuses_fails_with_the_field_named():
+    outcome = library.save_record(SourceRecord(title="Odd", doi="10.1/x"), "odd")
+    assert outcome.action == library.FAILED
+    assert outcome.reason.startswith("DOI: This is not a DOI.")
+    assert not Source.objects.exists()
+
+
 def test_a_batch_with_one_bad_record_writes_nothing():
     good = SourceRecord(title="A good record", doi="10.5555/good")
     untitled = SourceRecord(title="  ", doi="10.5555/untitled")
