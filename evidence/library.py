@@ -764,6 +764,9 @@ def citing_pages(source: Source) -> list[CitingPage]:
     for page_id, citing in found.items():
         if page_id in pages:
             citing.page = pages[page_id].specific_deferred
+            # The reference index reads the page row, which for a page
+            # never published holds its first draft.
+            citing.live = citing.live and citing.page.live
             result.append(citing)
     return sorted(result, key=lambda c: c.page.title.lower())
 

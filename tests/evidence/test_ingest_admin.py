@@ -245,6 +245,7 @@ def test_merge_asks_then_lists_the_pages_then_merges(
     confirm = text(client.post(url, {"keep": keep.pk}))
     assert "Check before merging" in confirm
     assert "NR and ageing" in confirm
+    assert "not published" in confirm
     assert "approval no longer applies" in confirm
     assert Source.objects.filter(pk=duplicate.pk).exists()
 
