@@ -123,6 +123,12 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.version.title
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": self.get_page_title(), "sublabel": self.version.title},
+        ]
+
     def url(self, anchor=""):
         url = reverse("evidence_review:page", args=[self.page.pk])
         return f"{url}#{anchor}" if anchor else url
