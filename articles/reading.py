@@ -20,16 +20,23 @@ Rules readers rely on:
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property
 
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from articles.rendering import (
+    badge_label,
+    body_html,
+    current_strings,
+    marker_label,
+    references_html,
+    source_facts_html,
+)
 from evidence.models import (
     CERTAINTY_GRADE,
     GRADE_WORDS,
@@ -38,10 +45,8 @@ from evidence.models import (
     Population,
     RetractionStatus,
     ReviewDecision,
-    Route,
     Source,
     Stance,
-    StudyDesign,
 )
 from evidence.passages import Passage, raw_blocks, read_passages
 from evidence.references import format_reference
@@ -49,59 +54,6 @@ from evidence.references import format_reference
 GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
 NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
 _SPLIT = "<!--nadsite:passage-->"
-
-
-@lru_cache(maxsize=64)
-def _labels(language: str) -> dict:
-    """Every label the facts of a source use, translated once per language.
-
-    Choice labels are lazy: Django translates each one every time it is
-    shown, and a reference list shows dozens.
-    """
-    return {
-        "design": {k: str(v) for k, v in StudyDesign.choices},
-        "population": {k: str(v) for k, v in Population.choices},
-        "route": {k: str(v) for k, v in Route.choices},
-        "grade": {k: str(v) for k, v in GRADE_WORDS.items()},
-        "Design": _("Design"),
-        "Participants": _("Participants"),
-        "not stated": _("not stated"),
-        "Population": _("Population"),
-        "Intervention": _("Intervention"),
-        "Route": _("Route"),
-        "Grade": _("Grade"),
-        "certainty": _("certainty"),
-    }
-
-
-def source_facts_html(source: Source) -> SafeString:
-    """Design, n, population, intervention, route and grade, as a <dl>."""
-    labels = _labels(get_language() or "")
-    rows = [
-        (labels["Design"], labels["design"].get(source.study_design, "")),
-        (
-            labels["Participants"],
-            f"n = {source.sample_size}" if source.sample_size else labels["not stated"],
-        ),
-        (labels["Population"], labels["population"].get(source.population, "")),
-    ]
-    if source.intervention:
-        rows.append((labels["Intervention"], source.intervention))
-    rows.append((labels["Route"], labels["route"].get(source.route, "")))
-    grade = format_html(
-        '<span class="grade-letter grade--{0}">{0}</span> {1} {2}',
-        source.grade,
-        labels["grade"].get(source.grade, ""),
-        labels["certainty"],
-    )
-    return format_html(
-        '<dl class="facts">{}<div><dt>{}</dt><dd>{}</dd></div></dl>',
-        format_html_join(
-            "", "<div><dt>{}</dt><dd>{}</dd></div>", ((k, v) for k, v in rows)
-        ),
-        labels["Grade"],
-        grade,
-    )
 
 
 @dataclass(frozen=True)
@@ -144,14 +96,7 @@ class Marker:
     @property
     def label(self) -> str:
         """What a screen reader announces for the marker."""
-        parts = [_("Reference %(n)s") % {"n": self.reference.number}]
-        if self.contradicts:
-            parts.append(_("contradicts this passage"))
-        elif self.stance == Stance.MENTIONS:
-            parts.append(_("background"))
-        if self.locator:
-            parts.append(self.locator)
-        return ", ".join(parts)
+        return marker_label(self, current_strings())
 
 
 @dataclass(frozen=True)
@@ -167,10 +112,7 @@ class Badge:
 
     @property
     def label(self) -> str:
-        return _("%(words)s certainty (%(letter)s)") % {
-            "words": self.words.capitalize(),
-            "letter": self.letter,
-        }
+        return badge_label(self, current_strings())
 
     @property
     def basis(self) -> str:
@@ -270,6 +212,16 @@ class ArticleView:
     authors: list = field(default_factory=list)
     canonical_url: str = ""
     json_ld: SafeString = mark_safe("")
+
+    @cached_property
+    def body_html(self) -> SafeString:
+        """The body's passages, markers, badges and cards (articles.rendering)."""
+        return body_html(self.blocks)
+
+    @cached_property
+    def references_html(self) -> SafeString:
+        """The reference list's entries (articles.rendering)."""
+        return references_html(self.references)
 
 
 def recorded_certainties(page, passages: list[Passage]) -> dict[str, str]:
