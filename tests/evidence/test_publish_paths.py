@@ -473,7 +473,7 @@ def test_moving_a_live_page_that_no_longer_passes_is_allowed(make_case, editor):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publish_locks_the_page_row(make_case, editor):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
