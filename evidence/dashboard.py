@@ -14,8 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, TaskState
 
-from evidence.models import MedicalReviewTask, RetractionStatus, Source
-from evidence.passages import cited_source_ids
+from evidence.library import live_pages_citing_retracted_sources
+from evidence.models import MedicalReviewTask
 from evidence.publishing import publish_problems
 from evidence.reviews import is_medical_reviewer, review_states
 
@@ -34,12 +34,6 @@ class AwaitingReview:
 class Blocked:
     page: Page
     problems: list
-
-
-@dataclass(frozen=True)
-class CitesRetracted:
-    page: Page
-    sources: list[Source]
 
 
 def _latest_version(page):
@@ -97,29 +91,6 @@ def articles_blocked_by_gate(limit: int = LIST_LIMIT) -> list[Blocked]:
     return blocked
 
 
-def live_articles_citing_retracted() -> list[CitesRetracted]:
-    """Live articles whose published text cites a retracted source.
-
-    Two queries whatever the number of articles: the retracted sources, then
-    the live articles' bodies.
-    """
-    from articles.models import ArticlePage
-
-    retracted = Source.objects.filter(
-        retraction_status=RetractionStatus.RETRACTED
-    ).in_bulk()
-    if not retracted:
-        return []
-    found = []
-    for page in ArticlePage.objects.live().order_by("title"):
-        cited = cited_source_ids(page) & retracted.keys()
-        if cited:
-            found.append(
-                CitesRetracted(page, sorted((retracted[i] for i in cited), key=str))
-            )
-    return found
-
-
 class EvidenceDashboardPanel(Component):
     """Claims awaiting review, blocked articles, live articles at risk."""
 
@@ -132,7 +103,7 @@ class EvidenceDashboardPanel(Component):
         return {
             "awaiting": claims_awaiting_review(),
             "blocked": articles_blocked_by_gate(),
-            "retracted": live_articles_citing_retracted(),
+            "retracted": live_pages_citing_retracted_sources(),
             "is_reviewer": is_medical_reviewer(request.user),
             "request": request,
         }

@@ -8,8 +8,8 @@ from django.urls import reverse
 from evidence.dashboard import (
     articles_blocked_by_gate,
     claims_awaiting_review,
-    live_articles_citing_retracted,
 )
+from evidence.library import live_pages_citing_retracted_sources
 from evidence.models import RetractionStatus
 from tests.factories import SourceFactory, approve, make_article, paragraph
 
@@ -88,14 +88,14 @@ def test_live_articles_citing_a_retracted_source(
     )
     publish(citing, reviewer, editor)
     publish(other, reviewer, editor)
-    assert live_articles_citing_retracted() == []
+    assert live_pages_citing_retracted_sources() == []
     retract(bad)
-    [item] = live_articles_citing_retracted()
+    [item] = live_pages_citing_retracted_sources()
     assert item.page.pk == citing.pk
     assert [s.pk for s in item.sources] == [bad.pk]
 
 
-def test_retracted_section_takes_two_queries_however_many_articles(
+def test_retracted_section_takes_three_queries_however_many_articles(
     article_index, writer_in_group, reviewer, editor
 ):
     bad = SourceFactory()
@@ -109,9 +109,9 @@ def test_retracted_section_takes_two_queries_however_many_articles(
         publish(page, reviewer, editor)
     retract(bad)
     with CaptureQueriesContext(connection) as queries:
-        found = live_articles_citing_retracted()
+        found = live_pages_citing_retracted_sources()
     assert len(found) == 4
-    assert len(queries) == 2
+    assert len(queries) == 3
 
 
 def test_dashboard_shows_the_panel(
