@@ -68,6 +68,7 @@ from evidence.ingest.records import (
     SourceRecord,
 )
 from evidence.models import RetractionStatus, Route, Source
+from evidence.reviews import is_medical_reviewer
 
 logger = logging.getLogger(__name__)
 
@@ -126,12 +127,16 @@ def retry_sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def is_medical_reviewer(user) -> bool:
-    """Medical reviewers (and superusers) confirm grades: a grade is a
-    clinical judgement. The rule is the one for review decisions."""
-    from evidence.reviews import is_medical_reviewer as reviews_rule
+def grade_confirmation(user) -> dict:
+    """The confirmation fields for a grade that `user` just set or changed.
 
-    return reviews_rule(user)
+    A grade is a clinical judgement: set by a medical reviewer, it counts as
+    confirmed by them; set by anyone else, it awaits a reviewer's
+    confirmation.
+    """
+    if is_medical_reviewer(user):
+        return {"grade_confirmed_by": user, "grade_confirmed_at": timezone.now()}
+    return {"grade_confirmed_by": None, "grade_confirmed_at": None}
 
 
 # Summaries

@@ -19,7 +19,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +36,7 @@ from evidence.identifiers import (
     normalize_pmid,
 )
 from evidence.models import Source
+from evidence.reviews import is_medical_reviewer
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_IDENTIFIERS = 200
@@ -56,7 +56,7 @@ def can_merge_sources(user) -> bool:
 
 
 def can_confirm_grades(user) -> bool:
-    return user.has_perm("evidence.change_source") and library.is_medical_reviewer(user)
+    return user.has_perm("evidence.change_source") and is_medical_reviewer(user)
 
 
 def listing_url() -> str:
@@ -265,17 +265,6 @@ class ConfirmGradeView(LibraryView):
         return redirect(edit_url(self.source))
 
 
-def set_grade_confirmation(source: Source, user) -> None:
-    """A grade set by a medical reviewer is confirmed by them; a grade set
-    by anyone else awaits a reviewer's confirmation."""
-    if library.is_medical_reviewer(user):
-        source.grade_confirmed_by = user
-        source.grade_confirmed_at = timezone.now()
-    else:
-        source.grade_confirmed_by = None
-        source.grade_confirmed_at = None
-
-
 # Merging
 
 
@@ -400,14 +389,16 @@ def source_buttons(source: Source, user, *, priority=40) -> list[Button]:
 class SourceCreateView(snippet_views.CreateView):
     def save_instance(self):
         if "grade" in self.form.changed_data:
-            set_grade_confirmation(self.form.instance, self.request.user)
+            for name, value in library.grade_confirmation(self.request.user).items():
+                setattr(self.form.instance, name, value)
         return super().save_instance()
 
 
 class SourceEditView(snippet_views.EditView):
     def save_instance(self):
         if "grade" in self.form.changed_data:
-            set_grade_confirmation(self.form.instance, self.request.user)
+            for name, value in library.grade_confirmation(self.request.user).items():
+                setattr(self.form.instance, name, value)
         return super().save_instance()
 
     @cached_property

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from evidence.library import grade_confirmation
 from evidence.models import Certainty, Decision, ReviewDecision, Source
 
 MAX_DETECT_CHARS = 100_000
@@ -94,6 +95,8 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
 
     def validate(self, attrs):
         instance = self.instance or Source()
+        if "grade" in attrs and attrs["grade"] != instance.grade:
+            attrs.update(grade_confirmation(self.context["request"].user))
         for name, value in attrs.items():
             setattr(instance, name, value)
         try:

@@ -223,3 +223,34 @@ def test_schema_and_docs_are_served(anon_client):
     assert docs.status_code == 200
     assert b"/api/v1/articles/{id}/readiness/" in docs.content
     assert b'<html lang="en">' in docs.content
+
+
+def test_a_grade_set_by_a_reviewer_is_confirmed_by_them(reviewer, editor):
+    source = SourceFactory(grade="C")
+    response = client_for(reviewer).patch(
+        f"/api/v1/sources/{source.pk}/", {"grade": "B"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    source.refresh_from_db()
+    assert (source.grade, source.grade_confirmed_by) == ("B", reviewer)
+    assert source.grade_confirmed_at is not None
+
+    response = client_for(editor).patch(
+        f"/api/v1/sources/{source.pk}/", {"grade": "A"}, format="json"
+    )
+    assert response.status_code == 200
+    source.refresh_from_db()
+    assert (source.grade, source.grade_confirmed_by) == ("A", None)
+    assert response.json()["grade_confirmed_at"] is None
+
+
+def test_editing_other_fields_keeps_the_grade_confirmation(reviewer, editor):
+    source = SourceFactory(grade="C")
+    client_for(reviewer).patch(
+        f"/api/v1/sources/{source.pk}/", {"grade": "B"}, format="json"
+    )
+    client_for(editor).patch(
+        f"/api/v1/sources/{source.pk}/", {"title": "Renamed"}, format="json"
+    )
+    source.refresh_from_db()
+    assert source.grade_confirmed_by == reviewer
