@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import views as article_views
-from evidence.api.views import ApiDocsView
+from evidence.api.views import ApiDocsView, api_not_found
 
 api_v1 = [
     path("", include("articles.api.urls")),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
+    re_path(r"^api/(?:.*/)?$", api_not_found),
     path("robots.txt", article_views.robots_txt, name="robots_txt"),
     path("search/", article_views.search, name="search"),
 ]

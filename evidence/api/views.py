@@ -1,6 +1,7 @@
 """API views for the source library, claim detection and API tokens."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_filters.rest_framework import DjangoFilterBackend
@@ -225,3 +226,11 @@ class RootView(APIView):
             },
             status=status.HTTP_200_OK,
         )
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404, never the site's HTML page."""
+    return JsonResponse(
+        {"detail": _("There is no API endpoint at this address; see /api/docs/.")},
+        status=404,
+    )

@@ -421,3 +421,18 @@ def test_pagination_caps_page_size(article_index, staff_writer):
     big = client_for(None).get("/api/v1/articles/?page_size=100000").json()
     assert len(big["results"]) == 3
     assert client_for(None).get("/api/v1/articles/?page=99").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/articles/abc/", "/api/v1/nothing-here/", "/api/v2/"]
+)
+def test_unknown_api_addresses_are_json_404s(anon_client, url):
+    response = anon_client.get(url)
+    assert response.status_code == 404
+    assert "no API endpoint" in response.json()["detail"]
+
+
+def test_api_address_without_slash_still_redirects(anon_client, site_tree):
+    response = anon_client.get("/api/v1/articles")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/api/v1/articles/")
