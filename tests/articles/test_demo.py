@@ -76,3 +76,9 @@ def test_demo_refuses_to_run_in_production_mode():
     with pytest.raises(CommandError, match="local sites only"):
         call_command("load_demo_content")
     assert not get_user_model().objects.filter(username="writer").exists()
+
+
+def test_demo_grades_are_confirmed_by_the_demo_reviewer():
+    call_command("load_demo_content")
+    reviewer = get_user_model().objects.get(username="reviewer")
+    assert not Source.objects.exclude(grade_confirmed_by=reviewer).exists()
