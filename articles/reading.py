@@ -22,6 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -369,6 +372,89 @@ def _authors(page) -> list:
     return [link.author for link in links]
 
 
+def _site_of(request):
+    return getattr(request, "_wagtail_site", None) if request is not None else None
+
+
+def _people(page, request=None) -> tuple[list[ReviewerCredit], list[ReviewerCredit]]:
+    """The byline's authors and medical reviewers, in one query.
+
+    A live page's authors, its reviewers (with their reviewer profiles) and,
+    when the site serving the request is known, the site's medical
+    disclaimer are read in one UNION query. The disclaimer is handed to
+    Wagtail's per-request settings cache, where the footer's
+    `settings.articles.MedicalDisclaimer` looks first. A page whose authors
+    or reviewers are held in memory (a revision being previewed) is read
+    from those instead.
+    """
+    in_memory = getattr(page, "_cluster_related_objects", {})
+    if page.pk is None or "article_authors" in in_memory or "reviewed_by" in in_memory:
+        authors = [
+            ReviewerCredit(author.name, author.credentials) for author in _authors(page)
+        ]
+        return authors, _reviewers(page)
+
+    from articles.models import ArticleAuthor, MedicalDisclaimer
+
+    User = get_user_model()
+    text = CharField()
+    kind = {"output_field": IntegerField()}
+    rows = [
+        ArticleAuthor.objects.filter(page_id=page.pk)
+        .order_by()
+        .values_list(
+            Value(0, **kind),
+            "sort_order",
+            "author__name",
+            "author__credentials",
+            Value("", output_field=text),
+            Value("", output_field=text),
+        ),
+        User.objects.filter(reviewed_articles__pk=page.pk)
+        .order_by()
+        .values_list(
+            Value(1, **kind),
+            "pk",
+            "reviewer_profile__display_name",
+            "reviewer_profile__credentials",
+            # The name a user without a reviewer profile is credited with.
+            Concat("first_name", Value(" "), "last_name", output_field=text),
+            User.USERNAME_FIELD,
+        ),
+    ]
+    site = _site_of(request)
+    cache_name = MedicalDisclaimer.get_cache_attr_name()
+    if site is not None and not hasattr(request, cache_name):
+        rows.append(
+            MedicalDisclaimer.objects.filter(site_id=site.pk)
+            .order_by()
+            .values_list(
+                Value(2, **kind),
+                "pk",
+                "text",
+                Value("", output_field=text),
+                Value("", output_field=text),
+                Value("", output_field=text),
+            )
+        )
+    authors, reviewers = [], []
+    for row_kind, order, name, credentials, full_name, username in sorted(
+        rows[0].union(*rows[1:], all=True), key=lambda row: (row[0], row[1] or 0)
+    ):
+        if row_kind == 0:
+            authors.append(ReviewerCredit(name or "", credentials or ""))
+        elif row_kind == 1 and name is not None:  # a reviewer profile
+            reviewers.append(ReviewerCredit(name, credentials or ""))
+        elif row_kind == 1:
+            name = (full_name or "").strip() or str(username or "")
+            reviewers.append(ReviewerCredit(name, ""))
+        else:
+            disclaimer = MedicalDisclaimer(pk=order, site=site, text=name)
+            disclaimer._request = request
+            setattr(request, cache_name, disclaimer)
+    return authors, reviewers
+
+
 def full_url(page, request=None) -> str:
     """The page's address on the site that serves this request.
 
@@ -466,6 +552,7 @@ def article_view(page, request=None) -> ArticleView:
         )
 
     references = sorted(numbers.values(), key=lambda r: r.number)
+    authors, reviewers = _people(page, request)
     grades = Counter(r.source.grade for r in references if r.source.grade)
     total = sum(grades.values())
     summary = EvidenceSummary(
@@ -479,7 +566,7 @@ def article_view(page, request=None) -> ArticleView:
             )
             for letter in GRADE_ORDER
         ],
-        reviewers=_reviewers(page),
+        reviewers=reviewers,
         reviewed_at=page.last_reviewed_at,
     )
     view = ArticleView(
@@ -487,7 +574,7 @@ def article_view(page, request=None) -> ArticleView:
         blocks=blocks,
         references=references,
         summary=summary,
-        authors=_authors(page),
+        authors=authors,
         canonical_url=full_url(page, request),
     )
     view.json_ld = json_ld_script(medical_web_page(view))

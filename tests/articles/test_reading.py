@@ -302,3 +302,47 @@ def test_unknown_address_gives_the_friendly_404(client, site_tree):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_byline_reviewers_and_disclaimer_come_from_one_query_and_stay_right(
+    client, article_index, writer, reviewer, editor
+):
+    """Authors, reviewers (with or without a reviewer profile) and the site's
+    disclaimer are read together; each still shows what the editors set."""
+    from wagtail.models import Site
+
+    from articles.models import ArticleAuthor, Author, MedicalDisclaimer
+
+    reviewer.first_name, reviewer.last_name = "Grace", "Hopper"
+    reviewer.save()
+    setting = MedicalDisclaimer.for_site(Site.objects.get(is_default_site=True))
+    setting.text = "<p>Ask <b>your own</b> doctor first.</p>"
+    setting.save()
+    page = make_article(
+        article_index,
+        owner=writer,
+        body=[paragraph("NR raised NAD+.", sources=[SourceFactory()])],
+    )
+    second = Author.objects.create(name="Zed Writer")
+    first = Author.objects.create(name="Ann Writer", credentials="RD")
+    ArticleAuthor.objects.create(page=page, author=second, sort_order=1)
+    ArticleAuthor.objects.create(page=page, author=first, sort_order=0)
+    page = type(page).objects.get(pk=page.pk)
+    page.save_revision(user=writer)  # the authors are part of the revision
+    publish_approved(page, reviewer, editor)
+
+    html = client.get(f"/articles/{page.slug}/").content.decode()
+    assert "By Ann Writer, RD; Zed Writer." in html
+    assert "Medically reviewed by <strong>Grace Hopper</strong>" in html
+    assert "Ask <b>your own</b> doctor first." in html
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+    assert [a["name"] for a in data["author"]] == ["Ann Writer", "Zed Writer"]
+    assert data["author"][0]["jobTitle"] == "RD"
+    assert [r["name"] for r in data["reviewedBy"]] == ["Grace Hopper"]
+
+    reviewer.first_name = reviewer.last_name = ""
+    reviewer.save()
+    html = client.get(f"/articles/{page.slug}/").content.decode()
+    assert f"Medically reviewed by <strong>{reviewer.username}</strong>" in html
