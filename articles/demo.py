@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import demo_data
-from articles.models import ArticlePage
+from articles.models import ArticleAuthor, ArticlePage, Author
 from articles.site_tree import ensure_site_tree
 from evidence.models import Decision, ReviewerProfile, Source
 from evidence.passages import read_passages
@@ -135,7 +135,22 @@ def load_accounts(report: DemoReport) -> dict[str, object]:
     return users
 
 
-def create_article(index, spec: dict, source_ids: dict[str, int], owner) -> ArticlePage:
+DEMO_AUTHOR = {
+    "name": "Wren Writer",
+    "credentials": "MSc",
+    "bio": ("Health writer for the demo site. Writes about supplements and ageing."),
+}
+
+
+def load_author(writer, report: DemoReport) -> Author:
+    author, created = Author.objects.get_or_create(user=writer, defaults=DEMO_AUTHOR)
+    report.add(f"author {author}", created)
+    return author
+
+
+def create_article(
+    index, spec: dict, source_ids: dict[str, int], owner, author
+) -> ArticlePage:
     page = ArticlePage(
         title=spec["title"],
         slug=spec["slug"],
@@ -145,6 +160,7 @@ def create_article(index, spec: dict, source_ids: dict[str, int], owner) -> Arti
         body=json.dumps(stream_data(spec["slug"], spec["body"], source_ids)),
         owner=owner,
         live=False,
+        article_authors=[ArticleAuthor(author=author)],
     )
     index.add_child(instance=page)
     page.save_revision(user=owner, log_action=True)
@@ -160,6 +176,7 @@ def load_demo_content() -> DemoReport:
     source_ids = load_sources(report, users["reviewer"])
     load_reviewer_profile(users["reviewer"], report)
     writer = users["writer"]
+    author = load_author(writer, report)
     for spec, publish in [
         (demo_data.EVIDENCE_ARTICLE, True),
         (demo_data.PROMO_ARTICLE, False),
@@ -167,7 +184,7 @@ def load_demo_content() -> DemoReport:
         page = ArticlePage.objects.filter(slug=spec["slug"]).first()
         created = page is None
         if created:
-            page = create_article(index, spec, source_ids, writer)
+            page = create_article(index, spec, source_ids, writer, author)
             if publish:
                 publish_demo_article(page, users)
         report.add(f"article /articles/{spec['slug']}/", created)

@@ -82,3 +82,10 @@ def test_demo_grades_are_confirmed_by_the_demo_reviewer():
     call_command("load_demo_content")
     reviewer = get_user_model().objects.get(username="reviewer")
     assert not Source.objects.exclude(grade_confirmed_by=reviewer).exists()
+
+
+def test_demo_articles_credit_their_author(client):
+    call_command("load_demo_content")
+    article = ArticlePage.objects.get(slug="nad-iv-therapy-and-ageing")
+    assert article.author_names() == ["Wren Writer, MSc"]
+    assert "Wren Writer" in client.get(article.url).content.decode()
