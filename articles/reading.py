@@ -241,8 +241,10 @@ def recorded_certainties(page, passages: list[Passage]) -> dict[str, str]:
     else:
         # review_states(page) would read the passages a second time; the
         # same rules applied to the passages already read cost two queries.
-        data = ReviewData.load(passages)
-        states = {p.block_id: passage_review(p, data) for p in passages}
+        # Only claims show a badge: context passages' reviews are not read.
+        claims = [p for p in passages if p.is_claim]
+        data = ReviewData.load(claims)
+        states = {p.block_id: passage_review(p, data) for p in claims}
         return {
             block_id: state.certainty
             for block_id, state in states.items()
