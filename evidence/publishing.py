@@ -166,14 +166,16 @@ def _review_problem(passage: Passage, review: PassageReview) -> Problem | None:
     return Problem(passage.block_id, passage.position, rule, passage.excerpt, message)
 
 
-def evaluate(page) -> GateResult:
+def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
     """The gate's full verdict on a version: its problems and review states.
 
     Three queries whatever the length: the cited sources, the decisions and
-    the authorship of the passages. The claim detector runs only on context
+    the authorship of the passages (two when `passages`, already read with
+    `read_passages`, are given). The claim detector runs only on context
     passages.
     """
-    passages = read_passages(page)
+    if passages is None:
+        passages = read_passages(page)
     data = ReviewData.load(passages)
     problems = []
     states = {}

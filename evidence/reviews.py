@@ -240,29 +240,11 @@ def review_states(page) -> dict[str, PassageReview]:
 
 def suggested_certainty(page, passage: Passage) -> str:
     """The GRADE-style certainty the evidence of a passage suggests."""
-    from evidence.calibration import EvidenceItem, Subject
     from evidence.certainty import suggest_certainty
+    from evidence.evaluation import evidence_items, page_subject
 
-    items = [
-        EvidenceItem(
-            study_design=c.source.study_design,
-            population=c.source.population,
-            grade=c.source.grade,
-            route=c.source.route,
-            intervention=c.source.intervention,
-            stance=c.stance,
-            sample_size=c.source.sample_size,
-            retracted=c.source.is_retracted,
-            label=f"{c.source.first_author} {c.source.year or ''}".strip(),
-        )
-        for c in passage.citations
-        if c.source is not None
-    ]
-    subject = Subject(
-        intervention=getattr(page, "subject_intervention", "") or "",
-        route=getattr(page, "subject_route", "") or "",
-    )
-    return suggest_certainty(items, subject, passage.text).level
+    evidence = evidence_items(passage)
+    return suggest_certainty(evidence, page_subject(page), passage.text).level
 
 
 def _latest_version(page):

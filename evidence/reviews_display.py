@@ -12,15 +12,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 
-from evidence.calibration import (
-    CalibrationWarning,
-    EvidenceItem,
-    Subject,
-    calibration_warnings,
-)
+from evidence.calibration import CalibrationWarning
 from evidence.certainty import LEVEL_NAMES, CertaintySuggestion, suggest_certainty
+from evidence.evaluation import analyse_passages, page_subject
 from evidence.models import ReviewerProfile
-from evidence.passages import Citation, Passage, read_passages
+from evidence.passages import Passage
 from evidence.reviews import PassageReview
 
 
@@ -72,33 +68,6 @@ def reviewer_disclosure(user) -> str:
     return profile.conflict_of_interest if profile is not None else ""
 
 
-def article_subject(page) -> Subject:
-    """What the article is about, for the indirectness checks."""
-    return Subject(
-        intervention=getattr(page, "subject_intervention", "") or "",
-        route=getattr(page, "subject_route", "") or "",
-    )
-
-
-def evidence_item(citation: Citation) -> EvidenceItem | None:
-    """A citation as the calibration and certainty rules read it."""
-    source = citation.source
-    if source is None:
-        return None
-    label = f"{source.first_author} {source.year or ''}".strip()
-    return EvidenceItem(
-        study_design=source.study_design,
-        population=source.population,
-        grade=source.grade,
-        route=source.route,
-        intervention=source.intervention,
-        stance=citation.stance,
-        sample_size=source.sample_size,
-        retracted=source.is_retracted,
-        label=label,
-    )
-
-
 @dataclass
 class ReviewRow:
     """One passage on the review screen, with what the reviewer needs."""
@@ -146,21 +115,19 @@ def review_rows(version, states: dict) -> list[ReviewRow]:
     one, or asks the writer to cite it). `version` is the page as its latest
     revision has it; `states` is `evidence.reviews.review_states(version)`.
     """
-    subject = article_subject(version)
     rows = []
-    for passage in read_passages(version):
+    for analysis in analyse_passages(version):
+        passage = analysis.passage
         state = states.get(passage.block_id)
         if state is None or not state.needs_review:
             continue
-        items = [
-            item for item in map(evidence_item, passage.citations) if item is not None
-        ]
         rows.append(
             ReviewRow(
                 passage=passage,
                 state=state,
-                suggestion=suggest_certainty(items, subject, passage.text),
-                warnings=tuple(calibration_warnings(passage.text, items, subject)),
+                suggestion=analysis.suggestion
+                or suggest_certainty([], page_subject(version), passage.text),
+                warnings=analysis.warnings,
             )
         )
     return rows

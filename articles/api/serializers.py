@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from evidence.api.serializers import RejectUnknownFieldsMixin, StrictCharField
 from evidence.models import PassageRole, Route, Stance
+from evidence.publishing import RULES
 
 
 class CitationSerializer(serializers.Serializer):
@@ -146,16 +147,7 @@ class ProblemSerializer(serializers.Serializer):
 
     block_id = serializers.CharField(allow_blank=True)
     position = serializers.IntegerField()
-    rule = serializers.ChoiceField(
-        choices=[
-            "uncited_claim",
-            "retracted_source",
-            "unapproved_claim",
-            "approval_voided",
-            "self_approval",
-            "unconfirmed_context",
-        ]
-    )
+    rule = serializers.ChoiceField(choices=list(RULES))
     excerpt = serializers.CharField(allow_blank=True)
     message = serializers.CharField()
 

@@ -36,7 +36,7 @@ from articles.models import ArticleIndexPage, ArticlePage
 from articles.queries import public_articles
 from evidence.api.common import IsStaff, has_admin_access, parse_id
 from evidence.api.serializers import ReviewDecisionSerializer, ReviewInputSerializer
-from evidence.calibration import EvidenceItem, Subject, calibration_warnings
+from evidence.evaluation import analyse_passages
 from evidence.models import ReviewDecision
 from evidence.passages import read_passages
 from evidence.publishing import PublishBlocked, evaluate, publish_latest
@@ -54,43 +54,19 @@ REVISION_PARAMETER = OpenApiParameter(
 )
 
 
-def evidence_items(passage) -> list[EvidenceItem]:
-    """The passage's cited sources as the calibration rules read them."""
-    return [
-        EvidenceItem(
-            study_design=c.source.study_design,
-            population=c.source.population,
-            grade=c.source.grade,
-            route=c.source.route,
-            intervention=c.source.intervention,
-            stance=c.stance,
-            sample_size=c.source.sample_size,
-            retracted=c.source.is_retracted,
-            label=f"{c.source.first_author} {c.source.year or ''}".strip(),
-        )
-        for c in passage.citations
-        if c.source is not None
-    ]
-
-
 def readiness(version) -> dict:
     """The gate's verdict on a version, and the wording-vs-evidence warnings."""
-    problems = evaluate(version).problems
-    subject = Subject(
-        intervention=version.subject_intervention or "",
-        route=version.subject_route or "",
-    )
+    passages = read_passages(version)
+    problems = evaluate(version, passages).problems
     warnings = [
         {
-            "block_id": passage.block_id,
-            "position": passage.position,
+            "block_id": analysis.passage.block_id,
+            "position": analysis.passage.position,
             "code": warning.code,
             "message": warning.message,
         }
-        for passage in read_passages(version)
-        for warning in calibration_warnings(
-            passage.text, evidence_items(passage), subject
-        )
+        for analysis in analyse_passages(version, passages)
+        for warning in analysis.warnings
     ]
     return {
         "publishable": not problems,
