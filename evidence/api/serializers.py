@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from evidence.ingest.records import SOURCE_FIELDS
 from evidence.library import grade_confirmation
 from evidence.models import Certainty, Decision, ReviewDecision, Source
 
@@ -52,29 +53,9 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         model = Source
         fields = [
             "id",
-            "title",
-            "authors",
-            "journal",
-            "year",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "url",
-            "publication_type",
-            "study_design",
-            "population",
-            "sample_size",
-            "intervention",
-            "route",
-            "grade",
-            "grade_rationale",
+            *SOURCE_FIELDS,
             "grade_confirmed_by",
             "grade_confirmed_at",
-            "retraction_status",
-            "retraction_notice_url",
-            "retraction_date",
             "retraction_checked_at",
             "is_retracted",
             "doi_url",
