@@ -21,6 +21,7 @@ can be tested without a database.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from evidence.claims import CAUSAL, STRONG, SentenceVerdict, detect_sentences
@@ -194,8 +195,10 @@ def describe_source(item: EvidenceItem, subject: Subject | None) -> str:
     return text
 
 
-def _claims(text: str) -> list[SentenceVerdict]:
-    return [verdict for verdict in detect_sentences(text) if verdict.is_claim]
+def _claims(text: str, sentences=None) -> list[SentenceVerdict]:
+    if sentences is None:
+        sentences = detect_sentences(text)
+    return [verdict for verdict in sentences if verdict.is_claim]
 
 
 def _strongly_worded(claims: list[SentenceVerdict]) -> list[SentenceVerdict]:
@@ -208,15 +211,19 @@ def _quote(claim: SentenceVerdict) -> str:
 
 
 def calibration_warnings(
-    text: str, evidence: list[EvidenceItem], subject: Subject | None
+    text: str,
+    evidence: list[EvidenceItem],
+    subject: Subject | None,
+    sentences: Sequence[SentenceVerdict] | None = None,
 ) -> list[CalibrationWarning]:
     """Warnings for a reviewer where the passage says more than its sources.
 
     An empty list means the wording and the evidence agree, or there is no
     claim to check. Passages without any supporting source are left to the
-    publish gate, which refuses uncited claims.
+    publish gate, which refuses uncited claims. `sentences` are the claim
+    detector's verdicts on `text` when the caller already has them.
     """
-    claims = _claims(text)
+    claims = _claims(text, sentences)
     support = supporting_evidence(evidence)
     if not claims or not support:
         return []

@@ -177,7 +177,7 @@ def analyse_passages(
             key = (passage.text, tuple(evidence))
             if key not in calibrated:
                 calibrated[key] = tuple(
-                    calibration_warnings(passage.text, evidence, subject)
+                    calibration_warnings(passage.text, evidence, subject, sentences)
                 )
             warnings = calibrated[key]
         if makes_claim:
