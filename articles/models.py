@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -114,13 +116,15 @@ class HomePage(PublicPageMixin, Page):
         Wagtail walks the tree a level at a time, loading each page twice
         (as a Page, then as its own type). An article's address gives its
         place in the tree, so it is looked up directly; any other path is
-        routed the usual way.
+        routed the usual way. The same query says whether a view restriction
+        could apply to the article (see `ArticlePage.get_view_restrictions`).
         """
         if len(path_components) == 2:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
             article = (
                 ArticlePage.objects.filter(depth=self.depth + 2, url_path=url_path)
                 .select_related("locale")
+                .annotate(may_be_restricted=_restriction_or_alias_above(self))
                 .first()
             )
             if article is not None:
@@ -228,6 +232,19 @@ class ArticlePage(PublicPageMixin, Page):
             lambda: super(ArticlePage, self).publish(revision, *args, **kwargs),
         )
 
+    def get_view_restrictions(self):
+        """The view restrictions (private, password, groups) on this article.
+
+        A restriction on the article or on any page above it applies to it,
+        and an alias page takes its source page's restrictions. When routing
+        found neither a restriction nor an alias on the article's line of
+        pages, none can apply and Wagtail's check costs no query; otherwise,
+        and for an article loaded any other way, Wagtail looks them up.
+        """
+        if getattr(self, "may_be_restricted", True):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
+
     def author_names(self) -> list[str]:
         return [str(link.author) for link in self.article_authors.all()]
 
@@ -247,6 +264,21 @@ class ArticlePage(PublicPageMixin, Page):
                 "lastmod": max(dates, default=None),
             }
         ]
+
+
+def _restriction_or_alias_above(home) -> Exists:
+    """Whether a page on the line from the root to an article of `home`
+    (the article itself, its index, the home page and the pages above it)
+    has a view restriction or is an alias, for a query of ArticlePages."""
+    step = Page.steplen
+    above_home = [home.path[:end] for end in range(step, len(home.path) + 1, step)]
+    index_path = Substr(OuterRef("path"), 1, len(home.path) + step)
+    line = Q(path__in=above_home) | Q(path=index_path) | Q(pk=OuterRef("pk"))
+    return Exists(
+        Page.objects.filter(line).filter(
+            Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False)
+        )
+    )
 
 
 def _listing_sitemap_urls(page, request):
