@@ -243,7 +243,7 @@ def recorded_certainties(page, passages: list[Passage]) -> dict[str, str]:
         # same rules applied to the passages already read cost two queries.
         # Only claims show a badge: context passages' reviews are not read.
         claims = [p for p in passages if p.is_claim]
-        data = ReviewData.load(claims)
+        data = ReviewData.load(claims, with_reviewers=False)
         states = {p.block_id: passage_review(p, data) for p in claims}
         return {
             block_id: state.certainty

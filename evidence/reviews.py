@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -58,18 +58,24 @@ class PassageReview:
     """Where one passage stands with medical review, for one version.
 
     `decision` is the decision that gives the status (the latest approval
-    that counts, or the request for changes); `reviewers` are the users
-    whose approvals of the current text count. `self_approved` is true when
-    the only approvals of the current text are by the person who wrote it.
+    that counts, or the request for changes); `counted` are the approvals
+    (and "not a claim" confirmations) of the current text that count, and
+    `reviewers` the users who gave them. `self_approved` is true when the
+    only approvals of the current text are by the person who wrote it.
     """
 
     status: str
     decision: ReviewDecision | None = None
     certainty: str = ""
-    reviewers: tuple = ()
+    counted: tuple[ReviewDecision, ...] = ()
     self_approved: bool = False
     author_id: int | None = None
     needs_review: bool = True
+
+    @property
+    def reviewers(self) -> tuple:
+        """The users whose decisions on the current text count, once each."""
+        return tuple({d.reviewer_id: d.reviewer for d in self.counted}.values())
 
     @property
     def is_settled(self) -> bool:
@@ -111,7 +117,16 @@ class ReviewData:
     authors: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, passages: list[Passage]) -> ReviewData:
+    def load(cls, passages: list[Passage], *, with_reviewers=True) -> ReviewData:
+        """Every decision on these passages' blocks, oldest first, and who
+        first saved each of their texts.
+
+        Whether a decision's reviewer counts (active, and a medical reviewer
+        or superuser) is worked out in the same query. `with_reviewers=False`
+        leaves the reviewers' user rows unread, for callers that only need
+        the statuses and certainties (the public article page); reading
+        `PassageReview.reviewers` then costs a query per reviewer.
+        """
         block_ids = {p.block_id for p in passages if p.block_id}
         data = cls()
         if not block_ids:
@@ -119,12 +134,18 @@ class ReviewData:
         in_group = Group.objects.filter(
             name=MEDICAL_REVIEWERS, user=OuterRef("reviewer_id")
         )
+        counts = Q(reviewer__is_active=True) & (
+            Q(reviewer__is_superuser=True) | Exists(in_group)
+        )
         decisions = (
             ReviewDecision.objects.filter(block_id__in=block_ids)
-            .select_related("reviewer")
-            .annotate(reviewer_in_group=Exists(in_group))
+            .annotate(
+                reviewer_counts=ExpressionWrapper(counts, output_field=BooleanField())
+            )
             .order_by("created_at", "pk")
         )
+        if with_reviewers:
+            decisions = decisions.select_related("reviewer")
         for decision in decisions:
             data.decisions.setdefault(decision.block_id, []).append(decision)
         authorship = (
@@ -142,11 +163,10 @@ class ReviewData:
 
 
 def _reviewer_counts(decision: ReviewDecision) -> bool:
-    reviewer = decision.reviewer
-    in_group = getattr(decision, "reviewer_in_group", None)
-    if in_group is None:
-        return is_medical_reviewer(reviewer)
-    return reviewer.is_active and (reviewer.is_superuser or in_group)
+    counts = getattr(decision, "reviewer_counts", None)
+    if counts is None:
+        return is_medical_reviewer(decision.reviewer)
+    return bool(counts)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -186,7 +206,6 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
         and (author_id is None or d.reviewer_id != author_id)
     ]
     if by_others:
-        reviewers = tuple({d.reviewer_id: d.reviewer for d in by_others}.values())
         latest = by_others[-1]
         approvals = [d for d in by_others if d.decision == Decision.APPROVE]
         return PassageReview(
@@ -195,7 +214,7 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
             else Status.CONFIRMED_NOT_CLAIM,
             decision=latest,
             certainty=approvals[-1].certainty if approvals else "",
-            reviewers=reviewers,
+            counted=tuple(by_others),
             author_id=author_id,
         )
     needs_review = passage.is_claim or reads_like_claim(passage.text)
