@@ -46,3 +46,30 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_redis_url_makes_redis_the_cache():
+    """With REDIS_URL set, the page cache and everything else use Redis."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        import pytest
+
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    script = (
+        "from django.core.cache import cache; from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND']); "
+        "cache.set('nadsite-settings-test', 'ok', 5); "
+        "print(cache.get('nadsite-settings-test'))"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        env={"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/15"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django_redis.cache.RedisCache", "ok"]
