@@ -10,9 +10,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_safe
 
 from articles.queries import public_articles
+from evidence.passages import read_passages
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+EXCERPT_CHARS = 220
 _WORDS = re.compile(r"\w[\w+\-']*", re.UNICODE)
 
 
@@ -39,6 +41,37 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped)
 
 
+def matching_excerpt(article, terms: list[str]) -> SafeString:
+    """A short, highlighted stretch of the first passage with a searched word.
+
+    Readers see why an article matched when the words are in its body rather
+    than its title or standfirst. Reads the stored body only: no query.
+    """
+    if not terms:
+        return mark_safe("")
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(term) for term in terms) + ")",
+        re.IGNORECASE,
+    )
+    for passage in read_passages(article, sources={}):
+        match = pattern.search(passage.text)
+        if match is None:
+            continue
+        text = passage.text
+        start = max(0, match.start() - EXCERPT_CHARS // 3)
+        end = min(len(text), start + EXCERPT_CHARS)
+        if start > 0:
+            start = text.find(" ", start) + 1 or start
+        if end < len(text):
+            end = text.rfind(" ", start, end) if " " in text[start:end] else end
+        before = "… " if start > 0 else ""
+        after = " …" if end < len(text) else ""
+        return mark_safe(  # noqa: S308 (highlight escapes the text)
+            before + highlight(text[start:end], terms) + after
+        )
+    return mark_safe("")
+
+
 @require_GET
 def search(request):
     """Search live, public articles; results highlight the words searched."""
@@ -54,6 +87,7 @@ def search(request):
                 "page": article,
                 "title": highlight(article.title, terms),
                 "standfirst": highlight(article.standfirst, terms),
+                "excerpt": matching_excerpt(article, terms),
             }
             for article in page_obj.object_list
         ]

@@ -1,5 +1,7 @@
 """Search: live articles only, highlighted matches, pages of results."""
 
+import re
+
 import pytest
 
 from articles.views import highlight, query_terms
@@ -98,3 +100,21 @@ def test_highlight_escapes_text_and_terms():
         "<mark>NAD</mark>+ &amp; &lt;b&gt;<mark>nad</mark>ir&lt;/b&gt;"
     )
     assert highlight("amp &amp", ["amp"]) == "<mark>amp</mark> &amp;<mark>amp</mark>"
+
+
+def test_results_show_the_body_passage_that_matched(client, articles):
+    html = client.get("/search/", {"q": "cost"}).content.decode()
+    assert "/articles/iv-drips/" in html
+    assert '<p class="teaser__excerpt">Drips <mark>cost</mark> a lot.</p>' in html
+
+
+def test_matching_excerpt_trims_long_passages_at_word_boundaries(article_index):
+    from articles.views import matching_excerpt
+
+    words = " ".join(f"word{n}" for n in range(200))
+    page = make_article(article_index, body=[paragraph(f"{words} target {words}")])
+    excerpt = str(matching_excerpt(page, ["target"]))
+    assert re.match(r"… word\d+ ", excerpt), excerpt
+    assert re.search(r" word\d+ …$", excerpt), excerpt
+    assert "<mark>target</mark>" in excerpt
+    assert len(excerpt) < 300
