@@ -26,10 +26,9 @@ def article(article_index, writer, reviewer, editor):
 
 
 def restrict(page, kind, **fields):
-    restriction = PageViewRestriction.objects.create(
+    return PageViewRestriction.objects.create(
         page=page, restriction_type=kind, **fields
     )
-    return restriction
 
 
 @override_settings(**NO_PAGE_CACHE)
