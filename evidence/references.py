@@ -36,6 +36,17 @@ _INITIALS = re.compile(r"^[A-Z]{1,4}$")
 REPORT_DESIGNS = frozenset({StudyDesign.GUIDELINE, StudyDesign.EXPERT_OPINION})
 
 
+def csl_type(source: Source) -> str:
+    """A journal article when it appeared in a journal issue; otherwise a
+    report (a guideline or statement issued by its publisher)."""
+    in_journal_issue = source.journal and (source.volume or source.pages)
+    if in_journal_issue or (
+        source.journal and source.study_design not in REPORT_DESIGNS
+    ):
+        return "article-journal"
+    return "report"
+
+
 @lru_cache(maxsize=1)
 def _style() -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath(CSL_STYLE), validate=False)
@@ -70,11 +81,7 @@ def csl_item(source: Source) -> dict:
     """The Source as a CSL-JSON item."""
     item = {
         "id": str(source.pk or "new"),
-        "type": (
-            "article-journal"
-            if source.journal and source.study_design not in REPORT_DESIGNS
-            else "report"
-        ),
+        "type": csl_type(source),
         "title": source.title,
     }
     if names := csl_names(source.authors):

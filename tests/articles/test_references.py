@@ -76,3 +76,18 @@ def test_editing_a_source_changes_its_reference(db):
     source.title = "Second title"
     source.save()
     assert "Second title" in format_reference(Source.objects.get(pk=source.pk))
+
+
+def test_a_guideline_published_in_a_journal_is_cited_as_an_article():
+    from evidence.references import csl_type
+    from tests.factories import SourceFactory
+
+    in_journal = SourceFactory.build(
+        study_design="guideline", journal="Br J Sports Med", volume="54", pages="1451"
+    )
+    issued = SourceFactory.build(
+        study_design="guideline", journal="World Health Organization", volume=""
+    )
+    issued.pages = ""
+    assert csl_type(in_journal) == "article-journal"
+    assert csl_type(issued) == "report"
