@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, IntegerField, Value
-from django.db.models.functions import Concat
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -378,6 +377,52 @@ def _site_of(request):
     return getattr(request, "_wagtail_site", None) if request is not None else None
 
 
+def _people_sql(page_id: int, site_id: int | None) -> tuple[str, list]:
+    """The byline's UNION statement: kind, order, name, credentials, first
+    and last name, username.
+
+    Kind 0 rows are the page's authors (ordered by their sort order), kind 1
+    its reviewers (ordered by user id; name and credentials from the
+    reviewer profile, empty when there is none) and kind 2, when `site_id`
+    is given, the site's medical disclaimer (order = its id, name = its
+    text). Written as SQL because building the equivalent ORM union (value
+    padding, joins) took several times as long as running it; table and
+    column names come from the models' metadata, values are parameters.
+    """
+    from articles.models import ArticleAuthor, ArticlePage, Author, MedicalDisclaimer
+    from evidence.models import ReviewerProfile
+
+    q = connection.ops.quote_name
+    User = get_user_model()
+    reviewed_by = ArticlePage._meta.get_field("reviewed_by")
+    link = reviewed_by.remote_field.through._meta.db_table
+    user_pk = q(User._meta.pk.column)
+    username = q(User._meta.get_field(User.USERNAME_FIELD).column)
+    parts = [
+        f"SELECT 0, l.{q('sort_order')}, a.{q('name')}, a.{q('credentials')}, "  # noqa: S608
+        f"'', '', '' FROM {q(ArticleAuthor._meta.db_table)} l "
+        f"INNER JOIN {q(Author._meta.db_table)} a "
+        f"ON a.{q(Author._meta.pk.column)} = l.{q('author_id')} "
+        f"WHERE l.{q('page_id')} = %s",
+        f"SELECT 1, u.{user_pk}, p.{q('display_name')}, p.{q('credentials')}, "  # noqa: S608
+        f"u.{q('first_name')}, u.{q('last_name')}, u.{username} "
+        f"FROM {q(link)} r INNER JOIN {q(User._meta.db_table)} u "
+        f"ON u.{user_pk} = r.{q(reviewed_by.m2m_reverse_name())} "
+        f"LEFT OUTER JOIN {q(ReviewerProfile._meta.db_table)} p "
+        f"ON p.{q('user_id')} = u.{user_pk} "
+        f"WHERE r.{q(reviewed_by.m2m_column_name())} = %s",
+    ]
+    params = [page_id, page_id]
+    if site_id is not None:
+        parts.append(
+            f"SELECT 2, d.{q('id')}, d.{q('text')}, '', '', '', '' "  # noqa: S608
+            f"FROM {q(MedicalDisclaimer._meta.db_table)} d "
+            f"WHERE d.{q('site_id')} = %s"
+        )
+        params.append(site_id)
+    return " UNION ALL ".join(parts), params
+
+
 def _people(page, request=None) -> tuple[list[ReviewerCredit], list[ReviewerCredit]]:
     """The byline's authors and medical reviewers, in one query.
 
@@ -389,6 +434,8 @@ def _people(page, request=None) -> tuple[list[ReviewerCredit], list[ReviewerCred
     or reviewers are held in memory (a revision being previewed) is read
     from those instead.
     """
+    from articles.models import MedicalDisclaimer
+
     in_memory = getattr(page, "_cluster_related_objects", {})
     if page.pk is None or "article_authors" in in_memory or "reviewed_by" in in_memory:
         authors = [
@@ -396,59 +443,24 @@ def _people(page, request=None) -> tuple[list[ReviewerCredit], list[ReviewerCred
         ]
         return authors, _reviewers(page)
 
-    from articles.models import ArticleAuthor, MedicalDisclaimer
-
-    User = get_user_model()
-    text = CharField()
-    kind = {"output_field": IntegerField()}
-    rows = [
-        ArticleAuthor.objects.filter(page_id=page.pk)
-        .order_by()
-        .values_list(
-            Value(0, **kind),
-            "sort_order",
-            "author__name",
-            "author__credentials",
-            Value("", output_field=text),
-            Value("", output_field=text),
-        ),
-        User.objects.filter(reviewed_articles__pk=page.pk)
-        .order_by()
-        .values_list(
-            Value(1, **kind),
-            "pk",
-            "reviewer_profile__display_name",
-            "reviewer_profile__credentials",
-            # The name a user without a reviewer profile is credited with.
-            Concat("first_name", Value(" "), "last_name", output_field=text),
-            User.USERNAME_FIELD,
-        ),
-    ]
     site = _site_of(request)
     cache_name = MedicalDisclaimer.get_cache_attr_name()
-    if site is not None and not hasattr(request, cache_name):
-        rows.append(
-            MedicalDisclaimer.objects.filter(site_id=site.pk)
-            .order_by()
-            .values_list(
-                Value(2, **kind),
-                "pk",
-                "text",
-                Value("", output_field=text),
-                Value("", output_field=text),
-                Value("", output_field=text),
-            )
-        )
+    with_disclaimer = site is not None and not hasattr(request, cache_name)
+    sql, params = _people_sql(page.pk, site.pk if with_disclaimer else None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     authors, reviewers = [], []
-    for row_kind, order, name, credentials, full_name, username in sorted(
-        rows[0].union(*rows[1:], all=True), key=lambda row: (row[0], row[1] or 0)
+    for row_kind, order, name, credentials, first, last, username in sorted(
+        rows, key=lambda row: (row[0], row[1] or 0)
     ):
         if row_kind == 0:
             authors.append(ReviewerCredit(name or "", credentials or ""))
         elif row_kind == 1 and name is not None:  # a reviewer profile
             reviewers.append(ReviewerCredit(name, credentials or ""))
         elif row_kind == 1:
-            name = (full_name or "").strip() or str(username or "")
+            full_name = f"{first or ''} {last or ''}".strip()
+            name = full_name or str(username or "")
             reviewers.append(ReviewerCredit(name, ""))
         else:
             disclaimer = MedicalDisclaimer(pk=order, site=site, text=name)
@@ -585,15 +597,16 @@ def article_view(page, request=None) -> ArticleView:
 
 # schema.org ------------------------------------------------------------------
 
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
 
 def json_ld_script(data: dict) -> SafeString:
     """A <script type="application/ld+json"> element, safe inside HTML."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return mark_safe(  # noqa: S308 (the JSON's <, > and & are escaped)
         '<script type="application/ld+json">'
-        + payload.translate(_JSON_SCRIPT_ESCAPES)
+        # str.replace: several times faster than str.translate on a page's JSON.
+        + payload.replace("&", "\\u0026")
+        .replace("<", "\\u003C")
+        .replace(">", "\\u003E")
         + "</script>"
     )
 

@@ -174,7 +174,8 @@ def read_passages(page, sources: dict[int, Source] | None = None) -> list[Passag
         )
     if sources is None:
         wanted = {sid for *_, cites in parsed for sid, _, _ in cites if sid}
-        sources = Source.objects.in_bulk(wanted) if wanted else {}
+        # Unordered: the sources are looked up by id.
+        sources = Source.objects.order_by().in_bulk(wanted) if wanted else {}
     return [
         Passage(
             block_id=block_id,

@@ -283,3 +283,52 @@ def test_refused_publish_reports_problems_for_the_api(article, editor):
         "unapproved_claim",
         "unconfirmed_context",
     }
+
+
+def test_decisions_read_without_reviewers_follow_the_same_counting_rule(
+    article, reviewer, superuser, editor
+):
+    """The article page's SQL statement and the ORM query agree on who counts:
+    active medical reviewers and superusers, not other staff, not a
+    deactivated reviewer; decisions in order, dates as datetimes."""
+    from evidence.reviews import ReviewData
+    from tests.factories import user_in_group
+
+    former = user_in_group("Medical reviewers", username="former1")
+    passages = read_passages(latest(article))
+    claim = passages[0]
+    for user in (reviewer, superuser, editor, former):
+        ReviewDecision.objects.create(
+            page=article,
+            revision_id=article.latest_revision_id,
+            block_id=claim.block_id,
+            fingerprint=claim.fingerprint,
+            decision="approve",
+            certainty="low",
+            reviewer=user,
+        )
+    former.is_active = False
+    former.save()
+
+    def rows(data):
+        return [
+            (
+                d.pk,
+                d.reviewer_id,
+                d.created_at,
+                d.fingerprint,
+                d.decision,
+                bool(d.reviewer_counts),
+            )
+            for d in data.decisions[claim.block_id]
+        ]
+
+    with CaptureQueriesContext(connection) as ctx:
+        fast = ReviewData.load(passages, with_reviewers=False)
+    assert len(ctx.captured_queries) == 2  # decisions, authorship
+    full = ReviewData.load(passages)
+    assert rows(fast) == rows(full)
+    counted = {reviewer_id for _, reviewer_id, *_, counts in rows(fast) if counts}
+    assert counted == {reviewer.pk, superuser.pk}
+    assert fast.decisions[claim.block_id][0].created_at.tzinfo is not None
+    assert fast.authors == full.authors
