@@ -2,6 +2,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from nadsite.serving import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nadsite.settings")
 
 application = get_asgi_application()
+require_secret_key()

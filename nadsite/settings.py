@@ -3,13 +3,18 @@
 DEBUG=1 gives a local development site with a throwaway key. Without it the
 settings are production settings: SECRET_KEY and ALLOWED_HOSTS must be given,
 and the security headers that `manage.py check --deploy` asks for are on.
+
+A missing SECRET_KEY does not stop management commands that need no key
+(`migrate`, `makemigrations`): raising here would make Django hide the reason
+behind "Models aren't loaded yet". The site itself refuses to start without
+one (`nadsite.serving.require_secret_key`, called by wsgi.py and asgi.py),
+and Django refuses to sign anything with an empty key.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NADSITE_VAR_DIR", BASE_DIR / "var"))
@@ -28,8 +33,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_flag("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

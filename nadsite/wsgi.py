@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from nadsite.serving import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nadsite.settings")
 
 application = get_wsgi_application()
+require_secret_key()
