@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from evidence.ingest.records import SOURCE_FIELDS
 from evidence.models import Grade, RetractionStatus, Source
 from tests.evidence import recorded_http as rec
 from tests.factories import SourceFactory, make_article, paragraph
@@ -169,32 +170,8 @@ def test_editors_cannot_confirm_grades(client, editor):
 
 
 def edit_form_data(source, **changes):
-    data = {
-        name: getattr(source, name) or ""
-        for name in [
-            "title",
-            "authors",
-            "journal",
-            "year",
-            "volume",
-            "issue",
-            "pages",
-            "doi",
-            "pmid",
-            "url",
-            "publication_type",
-            "study_design",
-            "population",
-            "sample_size",
-            "intervention",
-            "route",
-            "grade",
-            "grade_rationale",
-            "retraction_status",
-            "retraction_notice_url",
-            "retraction_date",
-        ]
-    }
+    """The Source edit form's fields, as the admin would post them."""
+    data = {name: getattr(source, name) or "" for name in SOURCE_FIELDS}
     data.update(changes)
     return data
 
