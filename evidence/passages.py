@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from evidence.models import PassageRole, Source, Stance
+from nadsite.rows import in_bulk
 
 PASSAGE_TYPES = frozenset({"paragraph", "list", "table", "callout", "study"})
 SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
@@ -174,8 +175,8 @@ def read_passages(page, sources: dict[int, Source] | None = None) -> list[Passag
         )
     if sources is None:
         wanted = {sid for *_, cites in parsed for sid, _, _ in cites if sid}
-        # Unordered: the sources are looked up by id.
-        sources = Source.objects.order_by().in_bulk(wanted) if wanted else {}
+        # Plain SQL: this runs on every article page view (nadsite.rows).
+        sources = in_bulk(Source, wanted)
     return [
         Passage(
             block_id=block_id,

@@ -40,6 +40,7 @@ from evidence.models import (
     ReviewDecision,
 )
 from evidence.passages import Passage, read_passages
+from nadsite.rows import chunks, columns, fetch
 
 MEDICAL_REVIEWERS = "Medical reviewers"
 REVIEW_LOG_ACTION = "evidence.review_decision"
@@ -155,13 +156,8 @@ class ReviewData:
             decisions = _decisions_without_reviewers(block_ids)
         for decision in decisions:
             data.decisions.setdefault(decision.block_id, []).append(decision)
-        authorship = (
-            PassageAuthorship.objects.filter(block_id__in=block_ids)
-            .order_by("-created_at", "-pk")
-            .values_list("block_id", "text_hash", "author_id")
-        )
         # Ordered newest first, so the earliest saver of a text wins.
-        for block_id, hashed, author_id in authorship:
+        for block_id, hashed, author_id in _authorship(block_ids):
             data.authors[(block_id, hashed)] = author_id
         return data
 
@@ -183,46 +179,47 @@ def _decisions_without_reviewers(block_ids) -> list[ReviewDecision]:
     User = get_user_model()
     memberships = User.groups.through._meta
     q = connection.ops.quote_name
-    fields = ReviewDecision._meta.concrete_fields
-    columns = ", ".join(f"d.{q(f.column)}" for f in fields)
+    cols = columns(ReviewDecision, ((ReviewDecision, "d"),))
     member_user = memberships.get_field("user").column
     member_group = memberships.get_field("group").column
-    # Names come from the models' metadata; values are parameters.
-    sql = (
-        f"SELECT {columns}, (u.{q('is_active')} AND (u.{q('is_superuser')} OR "  # noqa: S608
-        f"EXISTS (SELECT 1 FROM {q(memberships.db_table)} m "
-        f"INNER JOIN {q(Group._meta.db_table)} g ON g.{q('id')} = m.{q(member_group)} "
-        f"WHERE m.{q(member_user)} = u.{q(User._meta.pk.column)} "
-        f"AND g.{q('name')} = %s))) "
-        f"FROM {q(ReviewDecision._meta.db_table)} d "
-        f"INNER JOIN {q(User._meta.db_table)} u "
-        f"ON u.{q(User._meta.pk.column)} = d.{q('reviewer_id')} "
-        f"WHERE d.{q('block_id')} IN ({', '.join(['%s'] * len(block_ids))}) "
-        f"ORDER BY d.{q('created_at')}, d.{q(ReviewDecision._meta.pk.column)}"
-    )
-    names = [f.attname for f in fields]
-    # The conversions Django's compiler applies to these columns (SQLite
-    # returns dates as text, for one).
-    converters = []
-    for i, f in enumerate(fields):
-        col = f.get_col("d")
-        funcs = connection.ops.get_db_converters(col) + col.get_db_converters(
-            connection
-        )
-        if funcs:
-            converters.append((i, col, funcs))
     decisions = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [MEDICAL_REVIEWERS, *sorted(block_ids)])
-        for row in cursor.fetchall():
-            values = list(row[:-1])
-            for i, col, funcs in converters:
-                for func in funcs:
-                    values[i] = func(values[i], col, connection)
-            decision = ReviewDecision.from_db(connection.alias, names, values)
+    for part in chunks(sorted(block_ids), reserved=1):
+        # Names come from the models' metadata; values are parameters.
+        sql = (
+            f"SELECT {cols.sql}, (u.{q('is_active')} AND (u.{q('is_superuser')} OR "  # noqa: S608
+            f"EXISTS (SELECT 1 FROM {q(memberships.db_table)} m "
+            f"INNER JOIN {q(Group._meta.db_table)} g "
+            f"ON g.{q('id')} = m.{q(member_group)} "
+            f"WHERE m.{q(member_user)} = u.{q(User._meta.pk.column)} "
+            f"AND g.{q('name')} = %s))) "
+            f"FROM {q(ReviewDecision._meta.db_table)} d "
+            f"INNER JOIN {q(User._meta.db_table)} u "
+            f"ON u.{q(User._meta.pk.column)} = d.{q('reviewer_id')} "
+            f"WHERE d.{q('block_id')} IN ({', '.join(['%s'] * len(part))})"
+        )
+        for row in fetch(sql, [MEDICAL_REVIEWERS, *part]):
+            decision = cols.build(row)
             decision.reviewer_counts = bool(row[-1])
             decisions.append(decision)
+    decisions.sort(key=lambda d: (d.created_at, d.pk))
     return decisions
+
+
+def _authorship(block_ids) -> list[tuple[str, str, int | None]]:
+    """(block id, text hash, author id) of these blocks' saved texts, newest
+    first, in plain SQL for the same reason as the decisions above."""
+    q = connection.ops.quote_name
+    table = q(PassageAuthorship._meta.db_table)
+    rows = []
+    for part in chunks(sorted(block_ids)):
+        sql = (
+            f"SELECT {q('block_id')}, {q('text_hash')}, {q('author_id')}, "  # noqa: S608
+            f"{q('created_at')}, {q(PassageAuthorship._meta.pk.column)} "
+            f"FROM {table} WHERE {q('block_id')} IN ({', '.join(['%s'] * len(part))})"
+        )
+        rows += fetch(sql, part)
+    rows.sort(key=lambda row: (row[3], row[4]), reverse=True)
+    return [row[:3] for row in rows]
 
 
 def _reviewer_counts(decision: ReviewDecision) -> bool:

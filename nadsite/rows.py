@@ -1,0 +1,106 @@
+"""Model instances from hand-written SQL, built as Django's compiler builds them.
+
+The public article page runs the same few fixed-shape statements on every
+request. Building them with the ORM (resolving lookups, joins, annotations)
+takes several times as long as the database takes to answer them, so the
+hottest ones are written as parameterised SQL. `Columns` keeps that SQL
+honest: the column list comes from the model's metadata (so a new field is
+read without anyone editing the statement), and each value goes through the
+converters the ORM would apply (SQLite returns dates as text, StreamField
+parses its JSON, and so on) before `Model.from_db` builds the instance.
+"""
+
+from functools import cache
+
+from django.db import connections
+from django.db.models import Model
+
+
+class Columns:
+    """The concrete columns of `model` in a SELECT list, and their reader.
+
+    `aliases` names the SQL alias of each table the model's fields live in:
+    a multi-table child (an ArticlePage) reads its parent's fields (Page)
+    from the parent's table.
+    """
+
+    def __init__(self, model: type[Model], aliases: dict, using: str = "default"):
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        self.model = model
+        self.using = using
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        self.sql = ", ".join(
+            f"{aliases[f.model]}.{quote(f.column)}" for f in self.fields
+        )
+        self.converters = []
+        for i, f in enumerate(self.fields):
+            col = f.get_col(aliases[f.model])
+            funcs = connection.ops.get_db_converters(col) + col.get_db_converters(
+                connection
+            )
+            if funcs:
+                self.converters.append((i, col, funcs))
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def values(self, row) -> list:
+        """The row's values (the first `len(self)` items), converted."""
+        values = list(row[: len(self.fields)])
+        connection = connections[self.using]
+        for i, col, funcs in self.converters:
+            for func in funcs:
+                values[i] = func(values[i], col, connection)
+        return values
+
+    def build(self, row, model: type[Model] | None = None) -> Model:
+        """An instance of the model (or of `model`, a parent whose fields
+        come first) from the start of `row`."""
+        model = model or self.model
+        values = self.values(row)
+        count = len(model._meta.concrete_fields)
+        return model.from_db(self.using, self.names[:count], values[:count])
+
+
+@cache
+def columns(model: type[Model], aliases: tuple, using: str = "default") -> Columns:
+    """A `Columns` for the model, built once per process (metadata only).
+
+    `aliases` is a tuple of (model, alias) pairs, so it can key the cache.
+    """
+    return Columns(model, dict(aliases), using)
+
+
+def fetch(sql: str, params, using: str = "default") -> list[tuple]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def chunks(values: list, using: str = "default", reserved: int = 0) -> list[list]:
+    """`values` split so that no statement passes more parameters than the
+    database allows (SQLite's limit; PostgreSQL has none worth a split)."""
+    limit = connections[using].features.max_query_params
+    if not limit:
+        return [values] if values else []
+    size = max(1, limit - reserved)
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def in_bulk(model: type[Model], ids, using: str = "default") -> dict:
+    """`model.objects.order_by().in_bulk(ids)` as plain SQL: {pk: instance}."""
+    quote = connections[using].ops.quote_name
+    cols = columns(model, ((model, "t"),), using)
+    found = {}
+    for part in chunks(sorted(ids), using):
+        sql = (
+            f"SELECT {cols.sql} FROM {quote(model._meta.db_table)} t "  # noqa: S608
+            f"WHERE t.{quote(model._meta.pk.column)} "
+            f"IN ({', '.join(['%s'] * len(part))})"
+        )
+        for row in fetch(sql, part, using):
+            instance = cols.build(row)
+            found[instance.pk] = instance
+    return found

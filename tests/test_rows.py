@@ -1,0 +1,81 @@
+"""nadsite.rows: instances from plain SQL equal the ORM's."""
+
+import pytest
+from django.db import connection
+
+from evidence.models import ReviewDecision, Source
+from nadsite.rows import chunks, in_bulk
+from tests.factories import SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(instance):
+    return {
+        f.attname: getattr(instance, f.attname) for f in type(instance)._meta.fields
+    }
+
+
+def test_in_bulk_equals_the_orm(django_assert_num_queries):
+    sources = [SourceFactory(year=2000 + n, sample_size=10 * n) for n in range(5)]
+    Source.objects.filter(pk=sources[0].pk).update(
+        retraction_checked_at="2026-01-02T03:04:05Z"
+    )
+    ids = {s.pk for s in sources} | {999_999}
+    with django_assert_num_queries(1):
+        found = in_bulk(Source, ids)
+    expected = Source.objects.in_bulk(ids)
+    assert set(found) == set(expected)
+    for pk, source in found.items():
+        assert type(source) is Source
+        assert source._state.adding is False
+        assert field_values(source) == field_values(expected[pk])
+    assert found[sources[0].pk].retraction_checked_at.tzinfo is not None
+
+
+def test_in_bulk_of_nothing_costs_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert in_bulk(Source, set()) == {}
+
+
+def test_chunks_respect_the_parameter_limit(monkeypatch):
+    monkeypatch.setattr(connection.features, "max_query_params", 10)
+    assert chunks(list(range(25))) == [
+        list(range(10)),
+        list(range(10, 20)),
+        list(range(20, 25)),
+    ]
+    assert chunks(list(range(25)), reserved=1)[0] == list(range(9))
+    monkeypatch.setattr(connection.features, "max_query_params", None)
+    assert chunks(list(range(25))) == [list(range(25))]
+    assert chunks([]) == []
+
+
+def test_in_bulk_over_several_statements(monkeypatch):
+    sources = [SourceFactory() for _ in range(7)]
+    monkeypatch.setattr(connection.features, "max_query_params", 3)
+    found = in_bulk(Source, {s.pk for s in sources})
+    assert sorted(found) == sorted(s.pk for s in sources)
+
+
+def test_decision_rows_keep_their_types(reviewer, article_index, writer, editor):
+    """The review decisions read in plain SQL (evidence.reviews) compare
+    equal, field by field, with the ORM's."""
+    from evidence.passages import read_passages
+    from evidence.reviews import ReviewData
+    from tests.factories import make_article, paragraph, publish_approved
+
+    page = publish_approved(
+        make_article(
+            article_index, owner=writer, body=[paragraph(sources=[SourceFactory()])]
+        ),
+        reviewer,
+        editor,
+    )
+    passages = read_passages(page)
+    data = ReviewData.load(passages, with_reviewers=False)
+    [decision] = data.decisions[passages[0].block_id]
+    expected = ReviewDecision.objects.get(pk=decision.pk)
+    assert field_values(decision) == field_values(expected)
+    assert decision.reviewer_counts is True
+    assert data.author_of(passages[0]) == writer.pk
