@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -16,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
 from articles.page_cache import mark_cacheable
+from articles.routing import find_article
 from evidence.forms import GatedPageForm
 from evidence.models import Route
 from evidence.panels import EvidenceCheckPanel
@@ -111,22 +110,18 @@ class HomePage(PublicPageMixin, Page):
         return _listing_sitemap_urls(self, request)
 
     def route(self, request, path_components):
-        """Find /articles/<slug>/ in one query instead of four.
+        """Find /articles/<slug>/ in one statement instead of four queries.
 
         Wagtail walks the tree a level at a time, loading each page twice
         (as a Page, then as its own type). An article's address gives its
-        place in the tree, so it is looked up directly; any other path is
-        routed the usual way. The same query says whether a view restriction
-        could apply to the article (see `ArticlePage.get_view_restrictions`).
+        place in the tree, so it is looked up directly
+        (`articles.routing.find_article`); any other path is routed the
+        usual way. The same statement says whether a view restriction could
+        apply to the article (see `ArticlePage.get_view_restrictions`).
         """
         if len(path_components) == 2:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            article = (
-                ArticlePage.objects.filter(depth=self.depth + 2, url_path=url_path)
-                .select_related("locale")
-                .annotate(may_be_restricted=_restriction_or_alias_above(self))
-                .first()
-            )
+            article = find_article(self, url_path)
             if article is not None:
                 return article.route(request, [])
         return super().route(request, path_components)
@@ -264,21 +259,6 @@ class ArticlePage(PublicPageMixin, Page):
                 "lastmod": max(dates, default=None),
             }
         ]
-
-
-def _restriction_or_alias_above(home) -> Exists:
-    """Whether a page on the line from the root to an article of `home`
-    (the article itself, its index, the home page and the pages above it)
-    has a view restriction or is an alias, for a query of ArticlePages."""
-    step = Page.steplen
-    above_home = [home.path[:end] for end in range(step, len(home.path) + 1, step)]
-    index_path = Substr(OuterRef("path"), 1, len(home.path) + step)
-    line = Q(path__in=above_home) | Q(path=index_path) | Q(pk=OuterRef("pk"))
-    return Exists(
-        Page.objects.filter(line).filter(
-            Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False)
-        )
-    )
 
 
 def _listing_sitemap_urls(page, request):

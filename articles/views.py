@@ -1,4 +1,4 @@
-"""Public views outside the page tree: search, robots.txt, the bench page."""
+"""Public views: Wagtail's page view, search, robots.txt, the bench page."""
 
 import re
 
@@ -8,14 +8,25 @@ from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_safe
+from wagtail import views as wagtail_views
 
 from articles.queries import public_articles
+from articles.routing import find_site
 from evidence.passages import read_passages
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 EXCERPT_CHARS = 220
 _WORDS = re.compile(r"\w[\w+\-']*", re.UNICODE)
+
+
+def serve(request, path):
+    """Wagtail's page view (`wagtail.views.serve`), with the request's site
+    found by `articles.routing.find_site`: one statement instead of two
+    queries, the root page already loaded as its own type."""
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = find_site(request)
+    return wagtail_views.serve(request, path)
 
 
 def query_terms(query: str) -> list[str]:

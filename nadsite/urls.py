@@ -36,4 +36,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's URLs, its page view replaced by articles.views.serve (the same
+# view, routed by articles.routing; same name, so page URLs still reverse).
+urlpatterns += [
+    *(p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, article_views.serve, name="wagtail_serve"),
+]
