@@ -24,12 +24,23 @@ class Columns:
     from the parent's table.
     """
 
-    def __init__(self, model: type[Model], aliases: dict, using: str = "default"):
+    def __init__(
+        self,
+        model: type[Model],
+        aliases: dict,
+        using: str = "default",
+        names: tuple[str, ...] | None = None,
+    ):
+        """`names` picks some fields (by attname), in that order; `build`
+        then needs every field of the model it builds."""
         connection = connections[using]
         quote = connection.ops.quote_name
         self.model = model
         self.using = using
         self.fields = list(model._meta.concrete_fields)
+        if names is not None:
+            by_name = {f.attname: f for f in self.fields}
+            self.fields = [by_name[name] for name in names]
         self.names = [f.attname for f in self.fields]
         self.sql = ", ".join(
             f"{aliases[f.model]}.{quote(f.column)}" for f in self.fields
@@ -65,12 +76,17 @@ class Columns:
 
 
 @cache
-def columns(model: type[Model], aliases: tuple, using: str = "default") -> Columns:
+def columns(
+    model: type[Model],
+    aliases: tuple,
+    using: str = "default",
+    names: tuple[str, ...] | None = None,
+) -> Columns:
     """A `Columns` for the model, built once per process (metadata only).
 
     `aliases` is a tuple of (model, alias) pairs, so it can key the cache.
     """
-    return Columns(model, dict(aliases), using)
+    return Columns(model, dict(aliases), using, names)
 
 
 def fetch(sql: str, params, using: str = "default") -> list[tuple]:

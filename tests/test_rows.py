@@ -59,10 +59,10 @@ def test_in_bulk_over_several_statements(monkeypatch):
 
 
 def test_decision_rows_keep_their_types(reviewer, article_index, writer, editor):
-    """The review decisions read in plain SQL (evidence.reviews) compare
-    equal, field by field, with the ORM's."""
+    """The review decisions read in plain SQL (evidence.reviews) hold the
+    ORM's values, converted the same way."""
     from evidence.passages import read_passages
-    from evidence.reviews import ReviewData
+    from evidence.reviews import DecisionRow, ReviewData
     from tests.factories import make_article, paragraph, publish_approved
 
     page = publish_approved(
@@ -76,6 +76,10 @@ def test_decision_rows_keep_their_types(reviewer, article_index, writer, editor)
     data = ReviewData.load(passages, with_reviewers=False)
     [decision] = data.decisions[passages[0].block_id]
     expected = ReviewDecision.objects.get(pk=decision.pk)
-    assert field_values(decision) == field_values(expected)
+    for name in DecisionRow.FIELDS:
+        attr = "pk" if name == "id" else name
+        assert getattr(decision, attr) == getattr(expected, name)
+    assert decision.created_at.tzinfo is not None
     assert decision.reviewer_counts is True
+    assert decision.reviewer == reviewer
     assert data.author_of(passages[0]) == writer.pk
