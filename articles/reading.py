@@ -20,12 +20,13 @@ Rules readers rely on:
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
@@ -35,9 +36,11 @@ from articles.rendering import (
     badge_label,
     body_html,
     current_strings,
+    header_html,
     marker_label,
     references_html,
     source_facts_html,
+    summary_html,
 )
 from evidence.models import (
     CERTAINTY_GRADE,
@@ -47,6 +50,7 @@ from evidence.models import (
     Population,
     RetractionStatus,
     ReviewDecision,
+    Route,
     Source,
     Stance,
 )
@@ -54,6 +58,7 @@ from evidence.passages import Passage, raw_blocks, read_passages
 from evidence.references import format_reference
 
 GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
+_SOURCE_FIELDS = tuple(f.attname for f in Source._meta.concrete_fields)
 NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
 _SPLIT = "<!--nadsite:passage-->"
 
@@ -214,6 +219,16 @@ class ArticleView:
     authors: list = field(default_factory=list)
     canonical_url: str = ""
     json_ld: SafeString = mark_safe("")
+
+    @cached_property
+    def header_html(self) -> SafeString:
+        """Title, standfirst and byline (articles.rendering)."""
+        return header_html(self)
+
+    @cached_property
+    def summary_html(self) -> SafeString:
+        """The evidence summary box (articles.rendering)."""
+        return summary_html(self)
 
     @cached_property
     def body_html(self) -> SafeString:
@@ -484,6 +499,27 @@ def full_url(page, request=None) -> str:
     return page.get_full_url(request) or ""
 
 
+def _values(source: Source) -> tuple:
+    """Every stored value of a Source, in field order."""
+    return tuple(getattr(source, name) for name in _SOURCE_FIELDS)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_source(language: str, values: tuple) -> tuple[SafeString, SafeString]:
+    """A Source's AMA reference and its facts, for one language.
+
+    Both depend only on the Source's stored values (and the language), so
+    they are worked out once per version of a Source: any edit, a new grade
+    or a retraction gives a new key. Rebuilding the citeproc input for every
+    reference on every request cost more than the rest of the reference list.
+    """
+    source = Source(**dict(zip(_SOURCE_FIELDS, values, strict=True)))
+    return (
+        mark_safe(format_reference(source)),  # noqa: S308 (escaped by references)
+        source_facts_html(source),
+    )
+
+
 def article_view(page, request=None) -> ArticleView:
     """Everything the article template shows, for this version of the page."""
     passages = read_passages(page)
@@ -494,13 +530,14 @@ def article_view(page, request=None) -> ArticleView:
 
     def reference(source: Source) -> Reference:
         if source.pk not in numbers:
+            html, facts = _formatted_source(get_language() or "", _values(source))
             numbers[source.pk] = Reference(
                 number=len(numbers) + 1,
                 source=source,
-                html=mark_safe(format_reference(source)),  # noqa: S308 (escaped)
+                html=html,
                 # The same facts appear in every card citing the source and
                 # in the reference list: rendered once per source.
-                facts_html=source_facts_html(source),
+                facts_html=facts,
             )
         return numbers[source.pk]
 
@@ -669,8 +706,13 @@ def medical_web_page(view: ArticleView) -> dict:
     if page.subject_intervention:
         about = {"@type": "MedicalTherapy", "name": page.subject_intervention}
         if page.subject_route:
-            about["description"] = _("Route: %(route)s") % {
-                "route": page.get_subject_route_display()
-            }
+            # Route(...).label: get_subject_route_display() hashes every
+            # choice's lazy label on each call.
+            route = (
+                Route(page.subject_route).label
+                if page.subject_route in Route.values
+                else page.subject_route
+            )
+            about["description"] = _("Route: %(route)s") % {"route": route}
         data["about"] = about
     return data

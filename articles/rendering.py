@@ -25,7 +25,9 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -40,7 +42,7 @@ from evidence.models import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from articles.reading import BlockView, Reference
+    from articles.reading import ArticleView, BlockView, Reference
 
 
 @lru_cache(maxsize=16)
@@ -78,6 +80,21 @@ def strings(language: str) -> dict:
         "Warning:": _("Warning:"),
         "Read the notice": _("Read the notice"),
         "Read the source": _("Read the source"),
+        "By": _("By"),
+        "Published": _("Published"),
+        "Evidence at a glance": _("Evidence at a glance"),
+        "Claims": _("Claims"),
+        "Sources": _("Sources"),
+        "Grade of the sources cited": _("Grade of the sources cited"),
+        "Medically reviewed by": _("Medically reviewed by"),
+        "and": _("and"),
+        "on": _("on"),
+        "Not yet medically reviewed.": _("Not yet medically reviewed."),
+        "summary help": _(
+            "Each claim shows how certain its evidence is (high A, moderate B, "
+            "low C, very low D). Open a badge for the studies behind the claim; "
+            "the numbers lead to the references."
+        ),
         RetractionStatus.RETRACTED.value: _(
             "This paper has been retracted; do not rely on it."
         ),
@@ -141,6 +158,94 @@ def source_facts_html(source: Source) -> SafeString:
         f'<span class="grade-letter grade--{grade}">{grade}</span> '
         f"{s['grade'].get(source.grade, '')} {s['certainty']}</dd></div>"
         "</dl>"
+    )
+
+
+# Header and evidence summary ---------------------------------------------------
+
+
+def _time(value) -> str:
+    """<time> for a datetime, shown as the template's |date:"j F Y" would."""
+    value = template_localtime(value)
+    return (
+        f'<time datetime="{date_format(value, "Y-m-d")}">'
+        f"{escape(date_format(value, 'j F Y'))}</time>"
+    )
+
+
+def header_html(view: ArticleView) -> SafeString:
+    """Title, standfirst and byline (authors, date first published)."""
+    s = current_strings()
+    page = view.page
+    by = ""
+    if view.authors:
+        names = "; ".join(
+            escape(author.name)
+            + (f", {escape(author.credentials)}" if author.credentials else "")
+            for author in view.authors
+        )
+        by = f"{s['By']} {names}. "
+    published = (
+        f"{s['Published']} {_time(page.first_published_at)}."
+        if page.first_published_at
+        else ""
+    )
+    return mark_safe(  # noqa: S308 (every value escaped)
+        '<header class="article__header">\n'
+        f'<h1 id="article-title">{escape(page.title)}</h1>\n'
+        f'<p class="standfirst">{escape(page.standfirst)}</p>\n'
+        f'<p class="byline">\n{by}\n{published}\n</p>\n'
+        "</header>\n"
+    )
+
+
+def summary_html(view: ArticleView) -> SafeString:
+    """The evidence summary box: counts, grade mix (bar and legend) and who
+    medically reviewed the article when."""
+    s = current_strings()
+    summary = view.summary
+    mix = ""
+    if summary.sources:
+        segments = "".join(
+            f'<span class="grade-bar__segment grade--{share.letter}" '
+            f'style="width: {share.percent:.1f}%"></span>'
+            for share in summary.grade_mix
+            if share.count
+        )
+        legend = "\n".join(
+            f'<li><span class="swatch grade--{share.letter}" aria-hidden="true">'
+            f"</span>{share.letter} · {s['grade'][share.letter]}: {share.count}</li>"
+            for share in summary.grade_mix
+        )
+        mix = (
+            '<p class="evidence-summary__label" id="grade-mix-title">'
+            f"{s['Grade of the sources cited']}</p>\n"
+            '<div class="grade-bar" role="img" '
+            'aria-labelledby="grade-mix-title grade-mix-text">\n'
+            f"{segments}\n</div>\n"
+            f'<ul class="grade-legend" id="grade-mix-text">\n{legend}\n</ul>\n'
+        )
+    if summary.reviewers and summary.reviewed_at:
+        names = f" {s['and']} ".join(
+            f"<strong>{escape(str(credit))}</strong>" for credit in summary.reviewers
+        )
+        review = (
+            f"{s['Medically reviewed by']} {names}\n"
+            f"{s['on']} {_time(summary.reviewed_at)}."
+        )
+    else:
+        review = s["Not yet medically reviewed."]
+    return mark_safe(  # noqa: S308 (every value escaped)
+        '<section class="evidence-summary" aria-labelledby="evidence-summary-title">\n'
+        f'<h2 id="evidence-summary-title">{s["Evidence at a glance"]}</h2>\n'
+        '<dl class="evidence-summary__counts">\n'
+        f"<div><dt>{s['Claims']}</dt><dd>{summary.claims}</dd></div>\n"
+        f"<div><dt>{s['Sources']}</dt><dd>{summary.sources}</dd></div>\n"
+        "</dl>\n"
+        f"{mix}"
+        f'<p class="evidence-summary__review">\n{review}\n</p>\n'
+        f'<p class="evidence-summary__help">\n{s["summary help"]}\n</p>\n'
+        "</section>\n"
     )
 
 
