@@ -346,3 +346,59 @@ def test_byline_reviewers_and_disclaimer_come_from_one_query_and_stay_right(
     reviewer.save()
     html = client.get(f"/articles/{page.slug}/").content.decode()
     assert f"Medically reviewed by <strong>{reviewer.username}</strong>" in html
+
+
+def test_header_and_summary_escape_editor_text_and_show_dates(
+    client, article_index, writer, reviewer, editor
+):
+    page = make_article(
+        article_index,
+        owner=writer,
+        slug="escaped",
+        title="NAD+ <drips> & pills",
+        standfirst='What "works" <b>really</b>',
+        body=[paragraph(sources=[SourceFactory(grade=Grade.B)])],
+    )
+    page = publish_approved(page, reviewer, editor)
+    html = client.get("/articles/escaped/").content.decode()
+
+    assert '<h1 id="article-title">NAD+ &lt;drips&gt; &amp; pills</h1>' in html
+    assert "What &quot;works&quot; &lt;b&gt;really&lt;/b&gt;" in html
+    published = page.first_published_at
+    assert f'Published <time datetime="{published:%Y-%m-%d}">' in html
+    summary = html[html.index('class="evidence-summary"') :]
+    summary = summary[: summary.index("</section>")]
+    assert 'style="width: 100.0%"' in summary
+    assert "B · moderate: 1" in summary and "A · high: 0" in summary
+    assert f'<time datetime="{page.last_reviewed_at:%Y-%m-%d}">' in summary
+
+
+def test_an_unreviewed_version_says_so(article_index, writer):
+    page = make_article(
+        article_index, owner=writer, body=[paragraph("Background.", role="context")]
+    )
+    view = article_view(page.get_latest_revision_as_object())
+    assert "Not yet medically reviewed." in view.summary_html
+    assert "grade-bar" not in view.summary_html  # no sources, no grade mix
+
+
+def test_an_edited_source_shows_its_new_facts_and_reference(
+    client, article_index, writer, reviewer, editor
+):
+    source = SourceFactory(title="Before the correction", sample_size=12)
+    page = make_article(
+        article_index,
+        owner=writer,
+        slug="edited-source",
+        body=[paragraph(sources=[source])],
+    )
+    publish_approved(page, reviewer, editor)
+    html = client.get("/articles/edited-source/").content.decode()
+    assert "Before the correction" in html and "n = 12" in html
+
+    source.title = "After the correction"
+    source.sample_size = 48
+    source.save()
+    html = client.get("/articles/edited-source/").content.decode()
+    assert "Before the correction" not in html
+    assert "After the correction" in html and "n = 48" in html
