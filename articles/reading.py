@@ -71,6 +71,7 @@ class Reference:
     source: Source
     html: SafeString  # the AMA reference, formatted by citeproc
     facts_html: SafeString = mark_safe("")  # design, n, population, ...
+    citation: dict = field(default_factory=dict)  # schema.org; do not change
 
     @property
     def anchor(self) -> str:
@@ -505,18 +506,23 @@ def _values(source: Source) -> tuple:
 
 
 @lru_cache(maxsize=4096)
-def _formatted_source(language: str, values: tuple) -> tuple[SafeString, SafeString]:
-    """A Source's AMA reference and its facts, for one language.
+def _formatted_source(
+    language: str, values: tuple
+) -> tuple[SafeString, SafeString, dict]:
+    """A Source's AMA reference, its facts and its schema.org citation, for
+    one language.
 
-    Both depend only on the Source's stored values (and the language), so
-    they are worked out once per version of a Source: any edit, a new grade
-    or a retraction gives a new key. Rebuilding the citeproc input for every
-    reference on every request cost more than the rest of the reference list.
+    All three depend only on the Source's stored values (and the language),
+    so they are worked out once per version of a Source: any edit, a new
+    grade or a retraction gives a new key. Rebuilding them for every
+    reference on every request cost more than the rest of the reference
+    list. The citation dict is shared: callers must not change it.
     """
     source = Source(**dict(zip(_SOURCE_FIELDS, values, strict=True)))
     return (
         mark_safe(format_reference(source)),  # noqa: S308 (escaped by references)
         source_facts_html(source),
+        scholarly_article(source),
     )
 
 
@@ -530,7 +536,9 @@ def article_view(page, request=None) -> ArticleView:
 
     def reference(source: Source) -> Reference:
         if source.pk not in numbers:
-            html, facts = _formatted_source(get_language() or "", _values(source))
+            html, facts, citation = _formatted_source(
+                get_language() or "", _values(source)
+            )
             numbers[source.pk] = Reference(
                 number=len(numbers) + 1,
                 source=source,
@@ -538,6 +546,7 @@ def article_view(page, request=None) -> ArticleView:
                 # The same facts appear in every card citing the source and
                 # in the reference list: rendered once per source.
                 facts_html=facts,
+                citation=citation,
             )
         return numbers[source.pk]
 
@@ -695,7 +704,9 @@ def medical_web_page(view: ArticleView) -> dict:
             | ({"jobTitle": credit.credentials} if credit.credentials else {})
             for credit in view.summary.reviewers
         ],
-        "citation": [scholarly_article(r.source) for r in view.references],
+        "citation": [
+            r.citation or scholarly_article(r.source) for r in view.references
+        ],
     }
     if page.last_reviewed_at:
         data["lastReviewed"] = page.last_reviewed_at.date().isoformat()
