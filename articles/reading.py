@@ -533,12 +533,11 @@ def article_view(page, request=None) -> ArticleView:
     certainties = recorded_certainties(page, passages)
 
     numbers: dict[int, Reference] = {}
+    language = get_language() or ""
 
     def reference(source: Source) -> Reference:
         if source.pk not in numbers:
-            html, facts, citation = _formatted_source(
-                get_language() or "", _values(source)
-            )
+            html, facts, citation = _formatted_source(language, _values(source))
             numbers[source.pk] = Reference(
                 number=len(numbers) + 1,
                 source=source,

@@ -25,7 +25,7 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
-from django.utils.formats import date_format
+from django.utils import dateformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
@@ -165,11 +165,12 @@ def source_facts_html(source: Source) -> SafeString:
 
 
 def _time(value) -> str:
-    """<time> for a datetime, shown as the template's |date:"j F Y" would."""
+    """<time> for a datetime, shown as the template's |date:"j F Y" would
+    (dateformat directly: these are formats, not format names to look up)."""
     value = template_localtime(value)
     return (
-        f'<time datetime="{date_format(value, "Y-m-d")}">'
-        f"{escape(date_format(value, 'j F Y'))}</time>"
+        f'<time datetime="{dateformat.format(value, "Y-m-d")}">'
+        f"{escape(dateformat.format(value, 'j F Y'))}</time>"
     )
 
 

@@ -11,6 +11,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from evidence.models import PassageRole, Source, Stance
 from nadsite.rows import in_bulk
@@ -58,8 +59,13 @@ class Passage:
     kind: str
     role: str
     content: str  # the stored text (HTML, or JSON for lists), editor keys removed
-    text: str  # plain text for people and the claim detector
     citations: tuple[Citation, ...]
+
+    @cached_property
+    def text(self) -> str:
+        """Plain text for people and the claim detector (worked out when
+        first asked: the public page needs it for few passages)."""
+        return plain_text(self.kind, self.content)
 
     @property
     def is_claim(self) -> bool:
@@ -102,26 +108,31 @@ def _source_id(value) -> int | None:
         return None
 
 
-def _content_and_text(kind: str, value: dict) -> tuple[str, str]:
+def _content(kind: str, value: dict) -> str:
+    """The stored text of a passage: HTML, or JSON for lists and tables."""
     text = value.get("text")
     if kind in {"paragraph", "callout"}:
-        content = _BLOCK_KEYS.sub("", str(text or ""))
-        return content, html_to_text(content)
+        return _BLOCK_KEYS.sub("", str(text or ""))
     if kind == "list":
         items = [str(item) for item in _list_values(text)]
-        return json.dumps(items, ensure_ascii=False), " ".join(
-            html_to_text(item) for item in items
-        )
+        return json.dumps(items, ensure_ascii=False)
     if kind == "table":
         table = text or {}
         rows = table.get("data") or []
-        cells = [str(cell) for row in rows for cell in row if cell not in (None, "")]
         caption = table.get("table_caption") or ""
-        content = json.dumps([caption, rows], ensure_ascii=False)
-        return content, " ".join(filter(None, [caption, *cells]))
-    # study card: its headline result
-    content = str(text or "")
-    return content, html_to_text(content)
+        return json.dumps([caption, rows], ensure_ascii=False)
+    return str(text or "")  # study card: its headline result
+
+
+def plain_text(kind: str, content: str) -> str:
+    """A passage's words for people and the claim detector, from its content."""
+    if kind == "list":
+        return " ".join(html_to_text(item) for item in json.loads(content))
+    if kind == "table":
+        caption, rows = json.loads(content)
+        cells = [str(cell) for row in rows for cell in row if cell not in (None, "")]
+        return " ".join(filter(None, [caption, *cells]))
+    return html_to_text(content)
 
 
 def _raw_citations(kind: str, value: dict) -> list[tuple[int | None, str, str]]:
@@ -161,15 +172,13 @@ def read_passages(page, sources: dict[int, Source] | None = None) -> list[Passag
         if kind not in PASSAGE_TYPES:
             continue
         value = block.get("value") or {}
-        content, text = _content_and_text(kind, value)
         parsed.append(
             (
                 block.get("id") or "",
                 position,
                 kind,
                 value,
-                content,
-                text,
+                _content(kind, value),
                 _raw_citations(kind, value),
             )
         )
@@ -184,13 +193,12 @@ def read_passages(page, sources: dict[int, Source] | None = None) -> list[Passag
             kind=kind,
             role=value.get("role") or PassageRole.CLAIM,
             content=content,
-            text=text,
             citations=tuple(
                 Citation(sid, stance, locator, sources.get(sid))
                 for sid, stance, locator in cites
             ),
         )
-        for block_id, position, kind, value, content, text, cites in parsed
+        for block_id, position, kind, value, content, cites in parsed
     ]
 
 

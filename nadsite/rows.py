@@ -57,20 +57,20 @@ class Columns:
     def __len__(self) -> int:
         return len(self.fields)
 
-    def values(self, row) -> list:
+    def values(self, row, connection=None) -> list:
         """The row's values (the first `len(self)` items), converted."""
         values = list(row[: len(self.fields)])
-        connection = connections[self.using]
+        connection = connection or connections[self.using]
         for i, col, funcs in self.converters:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
         return values
 
-    def build(self, row, model: type[Model] | None = None) -> Model:
+    def build(self, row, model: type[Model] | None = None, connection=None) -> Model:
         """An instance of the model (or of `model`, a parent whose fields
         come first) from the start of `row`."""
         model = model or self.model
-        values = self.values(row)
+        values = self.values(row, connection)
         count = len(model._meta.concrete_fields)
         return model.from_db(self.using, self.names[:count], values[:count])
 
@@ -107,7 +107,8 @@ def chunks(values: list, using: str = "default", reserved: int = 0) -> list[list
 
 def in_bulk(model: type[Model], ids, using: str = "default") -> dict:
     """`model.objects.order_by().in_bulk(ids)` as plain SQL: {pk: instance}."""
-    quote = connections[using].ops.quote_name
+    connection = connections[using]
+    quote = connection.ops.quote_name
     cols = columns(model, ((model, "t"),), using)
     found = {}
     for part in chunks(sorted(ids), using):
@@ -117,6 +118,6 @@ def in_bulk(model: type[Model], ids, using: str = "default") -> dict:
             f"IN ({', '.join(['%s'] * len(part))})"
         )
         for row in fetch(sql, part, using):
-            instance = cols.build(row)
+            instance = cols.build(row, connection=connection)
             found[instance.pk] = instance
     return found
