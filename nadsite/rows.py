@@ -10,6 +10,7 @@ converters the ORM would apply (SQLite returns dates as text, StreamField
 parses its JSON, and so on) before `Model.from_db` builds the instance.
 """
 
+import sqlite3
 from functools import cache
 
 from django.db import connections
@@ -95,10 +96,25 @@ def fetch(sql: str, params, using: str = "default") -> list[tuple]:
         return cursor.fetchall()
 
 
+def param_limit(using: str = "default") -> int | None:
+    """How many parameters one statement may pass: SQLite's own limit as the
+    connection reports it (Django's `max_query_params` is a conservative
+    999, which would split a 1,000-passage article's lookups in two);
+    None when the database has no limit worth a split (PostgreSQL)."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        try:
+            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # a sqlite3 module without getlimit()
+            pass
+    return connection.features.max_query_params
+
+
 def chunks(values: list, using: str = "default", reserved: int = 0) -> list[list]:
     """`values` split so that no statement passes more parameters than the
-    database allows (SQLite's limit; PostgreSQL has none worth a split)."""
-    limit = connections[using].features.max_query_params
+    database allows (`param_limit`)."""
+    limit = param_limit(using)
     if not limit:
         return [values] if values else []
     size = max(1, limit - reserved)
