@@ -67,7 +67,7 @@ from evidence.ingest.records import (
     RetractionNotice,
     SourceRecord,
 )
-from evidence.models import RetractionStatus, Route, Source
+from evidence.models import RetractionStatus, Route, Source, Stance
 from evidence.reviews import is_medical_reviewer
 
 logger = logging.getLogger(__name__)
@@ -706,7 +706,10 @@ def repoint_blocks(data, old_id: int, new_id: int | None) -> int:
     Block ids are left as they are.
 
     Every ``source`` key in the stream is a Source chooser (a citation or a
-    study card), at any depth.
+    study card), at any depth. A passage that cited both Sources would then
+    cite the kept one twice: where a re-pointed citation repeats another of
+    the same passage exactly (same Source, stance and locator), the repeat
+    is dropped; citations that differ in stance or locator are kept.
     """
     changed = 0
     if isinstance(data, list):
@@ -724,8 +727,35 @@ def repoint_blocks(data, old_id: int, new_id: int | None) -> int:
                     data[key] = new_id if isinstance(value, int) else str(new_id)
                 changed += 1
             elif isinstance(value, list | dict):
-                changed += repoint_blocks(value, old_id, new_id)
+                count = repoint_blocks(value, old_id, new_id)
+                if count and new_id is not None and key == "citations":
+                    data[key] = _without_repeats(value)
+                changed += count
     return changed
+
+
+def _without_repeats(citations: list) -> list:
+    """A citation list with exact repeats (same Source, stance and locator)
+    dropped, first occurrence kept."""
+    seen, kept = set(), []
+    for item in citations:
+        value = item.get("value") if isinstance(item, dict) else None
+        value = value if isinstance(value, dict) else item
+        key = (
+            (
+                str(value.get("source")),
+                value.get("stance") or Stance.SUPPORTS,
+                value.get("locator") or "",
+            )
+            if isinstance(value, dict)
+            else None
+        )
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(item)
+    return kept
 
 
 def _load_stream(value):

@@ -187,3 +187,43 @@ def test_repoint_blocks_only_touches_source_keys():
     assert data[0]["value"]["source"] == 9
     assert data[1]["value"]["source"] == "9"
     assert data[2]["value"]["source"] == 17
+
+
+def test_a_passage_citing_both_sources_cites_the_kept_one_once(
+    pair, article_index, writer_in_group, editor
+):
+    keep, duplicate = pair
+    both = paragraph("NR raised blood NAD+.", sources=[keep, duplicate])
+    contradicted = paragraph("NR lowered inflammation.", sources=[keep])
+    contradicted["value"]["citations"].append(
+        paragraph(sources=[duplicate], stance="contradicts")["value"]["citations"][0]
+    )
+    page = make_article(article_index, owner=writer_in_group, body=[both, contradicted])
+
+    library.merge_sources(keep, duplicate, editor)
+
+    [first, second] = read_passages(
+        type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+    )
+    assert [(c.source_id, c.stance) for c in first.citations] == [(keep.pk, "supports")]
+    # Different stances are different citations: both stay.
+    assert [(c.source_id, c.stance) for c in second.citations] == [
+        (keep.pk, "supports"),
+        (keep.pk, "contradicts"),
+    ]
+
+
+def test_repeats_are_only_dropped_where_a_citation_moved():
+    stream = [
+        {
+            "type": "paragraph",
+            "value": {
+                "citations": [
+                    {"type": "item", "value": {"source": 7, "stance": "supports"}},
+                    {"type": "item", "value": {"source": 7, "stance": "supports"}},
+                ]
+            },
+        }
+    ]
+    assert library.repoint_blocks(stream, 99, 7) == 0
+    assert len(stream[0]["value"]["citations"]) == 2  # untouched: not a merge's doing
