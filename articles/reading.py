@@ -45,17 +45,16 @@ from articles.rendering import (
 from evidence.models import (
     CERTAINTY_GRADE,
     GRADE_WORDS,
-    Decision,
     Grade,
     Population,
     RetractionStatus,
-    ReviewDecision,
     Route,
     Source,
     Stance,
 )
 from evidence.passages import Passage, raw_blocks, read_passages
 from evidence.references import format_reference
+from evidence.reviews import ReviewData, Status, passage_review
 
 GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
 _SOURCE_FIELDS = tuple(f.attname for f in Source._meta.concrete_fields)
@@ -242,48 +241,24 @@ class ArticleView:
         return references_html(self.references)
 
 
-def recorded_certainties(page, passages: list[Passage]) -> dict[str, str]:
+def recorded_certainties(passages: list[Passage]) -> dict[str, str]:
     """Certainty per block id, from the approval of the passage as it reads now.
 
     Only the latest decision on the current wording counts, and only when it
     is an approval: a later "request changes" withdraws it, and any edit to
-    the text or citations gives the passage a new fingerprint.
+    the text or citations gives the passage a new fingerprint. The same
+    rules as the publish gate (`evidence.reviews.passage_review`), applied
+    to the passages already read; only claims show a badge, so context
+    passages' reviews are not read.
     """
-    try:
-        from evidence.reviews import ReviewData, Status, passage_review
-    except ImportError:  # review states not available: read decisions here
-        pass
-    else:
-        # review_states(page) would read the passages a second time; the
-        # same rules applied to the passages already read cost two queries.
-        # Only claims show a badge: context passages' reviews are not read.
-        claims = [p for p in passages if p.is_claim]
-        data = ReviewData.load(claims, with_reviewers=False)
-        states = {p.block_id: passage_review(p, data) for p in claims}
-        return {
-            block_id: state.certainty
-            for block_id, state in states.items()
-            if state.status == Status.APPROVED and state.certainty
-        }
-    current = {p.block_id: p.fingerprint for p in passages if p.is_claim}
-    if not current or page.pk is None:
-        return {}
-    latest: dict[str, tuple[str, str]] = {}
-    rows = (
-        ReviewDecision.objects.filter(
-            page_id=page.pk, fingerprint__in=set(current.values())
-        )
-        .order_by("created_at", "pk")
-        .values_list("block_id", "fingerprint", "decision", "certainty")
-    )
-    for block_id, fingerprint, decision, certainty in rows:
-        if current.get(block_id) == fingerprint:
-            latest[block_id] = (decision, certainty)
-    return {
-        block_id: certainty
-        for block_id, (decision, certainty) in latest.items()
-        if decision == Decision.APPROVE and certainty
-    }
+    claims = [p for p in passages if p.is_claim]
+    data = ReviewData.load(claims, with_reviewers=False)
+    certainties = {}
+    for passage in claims:
+        state = passage_review(passage, data)
+        if state.status == Status.APPROVED and state.certainty:
+            certainties[passage.block_id] = state.certainty
+    return certainties
 
 
 def _page_links(html: str, request) -> str:
@@ -530,7 +505,7 @@ def article_view(page, request=None) -> ArticleView:
     """Everything the article template shows, for this version of the page."""
     passages = read_passages(page)
     by_position = {p.position: p for p in passages}
-    certainties = recorded_certainties(page, passages)
+    certainties = recorded_certainties(passages)
 
     numbers: dict[int, Reference] = {}
     language = get_language() or ""
