@@ -21,6 +21,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -58,6 +59,7 @@ from evidence.reviews import ReviewData, Status, passage_review
 
 GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
 _SOURCE_FIELDS = tuple(f.attname for f in Source._meta.concrete_fields)
+_NO_HTML = mark_safe("")
 NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
 _SPLIT = "<!--nadsite:passage-->"
 
@@ -305,7 +307,7 @@ def _rich_text_many(values: list[str], request=None) -> list[SafeString]:
         return []
     joined = _page_links(_SPLIT.join(values), request)
     expanded = expand_db_html(joined).split(_SPLIT)
-    return [mark_safe(value) for value in expanded]  # noqa: S308 (editor HTML)
+    return [SafeString(value) for value in expanded]  # editor HTML
 
 
 def _table(value: dict) -> Table:
@@ -475,9 +477,7 @@ def full_url(page, request=None) -> str:
     return page.get_full_url(request) or ""
 
 
-def _values(source: Source) -> tuple:
-    """Every stored value of a Source, in field order."""
-    return tuple(getattr(source, name) for name in _SOURCE_FIELDS)
+_values = attrgetter(*_SOURCE_FIELDS)  # every stored value of a Source, in order
 
 
 @lru_cache(maxsize=4096)
@@ -563,7 +563,7 @@ def article_view(page, request=None) -> ArticleView:
             BlockView(
                 block_id,
                 kind,
-                html=rich.get(position, mark_safe("")),
+                html=rich.get(position, _NO_HTML),
                 text=passage.text if kind == "study" else "",
                 items=_list_items(value) if kind == "list" else (),
                 ordered=bool(value.get("ordered")),
@@ -693,11 +693,10 @@ def medical_web_page(view: ArticleView) -> dict:
         if page.subject_route:
             # Route(...).label: get_subject_route_display() hashes every
             # choice's lazy label on each call.
-            route = (
-                Route(page.subject_route).label
-                if page.subject_route in Route.values
-                else page.subject_route
-            )
+            try:
+                route = Route(page.subject_route).label
+            except ValueError:  # a value no longer among the choices
+                route = page.subject_route
             about["description"] = _("Route: %(route)s") % {"route": route}
         data["about"] = about
     return data

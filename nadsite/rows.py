@@ -53,7 +53,9 @@ class Columns:
                 connection
             )
             if funcs:
-                self.converters.append((i, col, funcs))
+                self.converters.append(
+                    (i, col, funcs, _keeps_none(funcs, col, connection))
+                )
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -62,9 +64,13 @@ class Columns:
         """The row's values (the first `len(self)` items), converted."""
         values = list(row[: len(self.fields)])
         connection = connection or connections[self.using]
-        for i, col, funcs in self.converters:
+        for i, col, funcs, keeps_none in self.converters:
+            value = values[i]
+            if value is None and keeps_none:
+                continue
             for func in funcs:
-                values[i] = func(values[i], col, connection)
+                value = func(value, col, connection)
+            values[i] = value
         return values
 
     def build(self, row, model: type[Model] | None = None, connection=None) -> Model:
@@ -74,6 +80,18 @@ class Columns:
         values = self.values(row, connection)
         count = len(model._meta.concrete_fields)
         return model.from_db(self.using, self.names[:count], values[:count])
+
+
+def _keeps_none(funcs, col, connection) -> bool:
+    """Whether these converters turn NULL into None (most do; StreamField
+    turns it into an empty stream), so a NULL can skip them."""
+    value = None
+    for func in funcs:
+        try:
+            value = func(value, col, connection)
+        except Exception:  # noqa: BLE001 (a converter that needs a value)
+            return False
+    return value is None
 
 
 @cache
