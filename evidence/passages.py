@@ -27,6 +27,11 @@ _SPACES = re.compile(r"\s+")
 _BLOCK_KEYS = re.compile(r'\sdata-block-key="[^"]*"')
 
 
+# json.dumps(value, separators=(",", ":")) with its encoder made once: the
+# fingerprints of a page's passages are worked out on every view of it.
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def html_to_text(value: str) -> str:
     """Plain text of stored rich text: tags dropped, entities decoded."""
     value = _BLOCK_TAGS.sub(" ", value or "")
@@ -75,7 +80,7 @@ class Passage:
     def fingerprint(self) -> str:
         """A hash of the text and citations: a review is pinned to it."""
         cited = [[c.source_id, c.stance, c.locator] for c in self.citations]
-        payload = json.dumps([self.kind, self.content, cited], separators=(",", ":"))
+        payload = compact_json([self.kind, self.content, cited])
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @property

@@ -39,7 +39,7 @@ from evidence.models import (
     PassageAuthorship,
     ReviewDecision,
 )
-from evidence.passages import Passage, read_passages
+from evidence.passages import Passage, compact_json, read_passages
 from nadsite.rows import chunks, columns, fetch
 
 MEDICAL_REVIEWERS = "Medical reviewers"
@@ -100,7 +100,7 @@ def text_hash(passage: Passage) -> str:
     someone the author of the passage, and neither does re-saving it in the
     editor (the passage reader drops the keys the editor adds).
     """
-    payload = json.dumps([passage.kind, passage.content], separators=(",", ":"))
+    payload = compact_json([passage.kind, passage.content])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -162,3 +162,27 @@ def test_editor_block_keys_do_not_change_the_fingerprint(article_index):
     keyed["value"]["text"] = '<p data-block-key="wm9v1">Same.</p>'
     saved = read_passages(make_article(article_index, body=[keyed]))[0]
     assert saved.fingerprint == plain.fingerprint
+
+
+def test_the_fingerprint_format_is_stable():
+    """Stored approvals are pinned to this exact hash: changing how it is
+    computed would void every approval on every page."""
+    import hashlib
+    import json
+
+    from evidence.passages import Citation, Passage
+    from evidence.reviews import text_hash
+
+    passage = Passage(
+        block_id="b1",
+        position=1,
+        kind="paragraph",
+        role="claim",
+        content="<p>NAD+ “falls” with age é</p>",
+        citations=(Citation(7, "supports", "p. 3"),),
+    )
+    payload = ["paragraph", passage.content, [[7, "supports", "p. 3"]]]
+    expected = json.dumps(payload, separators=(",", ":"))
+    assert passage.fingerprint == hashlib.sha256(expected.encode()).hexdigest()
+    expected = json.dumps(payload[:2], separators=(",", ":"))
+    assert text_hash(passage) == hashlib.sha256(expected.encode()).hexdigest()
