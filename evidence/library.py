@@ -62,6 +62,7 @@ from wagtail.models import Page, ReferenceIndex, Revision
 from evidence.identifiers import normalize_doi, normalize_pmid, normalize_title
 from evidence.ingest import classify, crossref, files, http, pubmed
 from evidence.ingest.records import (
+    SEVERITY,
     IngestError,
     NoticeTarget,
     RetractionNotice,
@@ -72,12 +73,6 @@ from evidence.reviews import is_medical_reviewer
 
 logger = logging.getLogger(__name__)
 
-SEVERITY = {
-    RetractionStatus.NONE: 0,
-    RetractionStatus.CORRECTION: 1,
-    RetractionStatus.EXPRESSION_OF_CONCERN: 2,
-    RetractionStatus.RETRACTED: 3,
-}
 BIBLIOGRAPHIC_FIELDS = (
     "title",
     "authors",

@@ -39,7 +39,12 @@ from django_tasks import task
 
 from evidence import library
 from evidence.ingest import crossref, pubmed
-from evidence.ingest.records import IngestError, RetractionNotice, strongest_notice
+from evidence.ingest.records import (
+    SEVERITY,
+    IngestError,
+    RetractionNotice,
+    strongest_notice,
+)
 from evidence.models import RetractionStatus, Source
 
 logger = logging.getLogger(__name__)
@@ -93,7 +98,7 @@ def apply_notices(
     best = strongest_notice(notices)
     found = best.status if best else RetractionStatus.NONE
     check = RetractionCheck(source, before, before, notices)
-    rank, current_rank = library.SEVERITY[found], library.SEVERITY[before]
+    rank, current_rank = SEVERITY[found], SEVERITY[before]
     fields = ["retraction_checked_at"]
     if rank > current_rank or (
         rank == current_rank and best and not source.retraction_notice_url

@@ -27,7 +27,9 @@ NONE = "none"
 CORRECTION = "correction"
 EXPRESSION_OF_CONCERN = "expression_of_concern"
 RETRACTED = "retracted"
-_SEVERITY = {NONE: 0, CORRECTION: 1, EXPRESSION_OF_CONCERN: 2, RETRACTED: 3}
+# How serious each retraction status is: a more serious one replaces a
+# lesser one, never the reverse.
+SEVERITY = {NONE: 0, CORRECTION: 1, EXPRESSION_OF_CONCERN: 2, RETRACTED: 3}
 
 SOURCE_FIELDS = (
     "title",
@@ -130,12 +132,12 @@ def strongest_notice(
     and among equals the earliest dated one."""
     best = None
     for notice in notices:
-        if notice.status not in _SEVERITY or notice.status == NONE:
+        if notice.status not in SEVERITY or notice.status == NONE:
             continue
         if best is None:
             best = notice
             continue
-        rank, best_rank = _SEVERITY[notice.status], _SEVERITY[best.status]
+        rank, best_rank = SEVERITY[notice.status], SEVERITY[best.status]
         earlier = notice.date and (best.date is None or notice.date < best.date)
         if rank > best_rank or (rank == best_rank and earlier):
             best = notice

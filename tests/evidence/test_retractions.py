@@ -214,3 +214,17 @@ def test_dashboard_helper_ignores_drafts_and_unretracted_sources(
     wakefield.save()
     make_article(article_index, owner=writer, body=[paragraph(sources=[wakefield])])
     assert library.live_pages_citing_retracted_sources() == []
+
+
+def test_every_retraction_status_has_one_severity():
+    """Imports, merges and retraction checks rank statuses by one table."""
+    from evidence.ingest.records import SEVERITY
+    from evidence.models import RetractionStatus
+
+    assert set(SEVERITY) == set(RetractionStatus.values)
+    assert sorted(SEVERITY, key=SEVERITY.get) == [
+        "none",
+        "correction",
+        "expression_of_concern",
+        "retracted",
+    ]
