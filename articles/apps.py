@@ -7,6 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles.page_cache import connect_signals
+        from articles.caching import connect_signals
 
         connect_signals()

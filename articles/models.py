@@ -8,16 +8,22 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import (
+    Orderable,
+    Page,
+    PageManager,
+    PageQuerySet,
+    PageViewRestriction,
+)
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
-from articles.page_cache import mark_cacheable
+from articles.caching import mark_cacheable
 from articles.routing import find_article
-from evidence.forms import GatedPageForm
-from evidence.models import Route
-from evidence.panels import EvidenceCheckPanel
+from evidence.admin.panels import EvidenceCheckPanel
+from evidence.gate.forms import GatedPageForm
+from evidence.vocab import Route
 
 DEFAULT_DISCLAIMER = (
     "<p>This site explains health research for general information. It is "
@@ -102,9 +108,7 @@ class HomePage(PublicPageMixin, Page):
         verbose_name = _("home page")
 
     def latest_articles(self, count=6):
-        from articles.queries import public_articles
-
-        return public_articles()[:count]
+        return ArticlePage.objects.readable()[:count]
 
     def get_sitemap_urls(self, request=None):
         return _listing_sitemap_urls(self, request)
@@ -139,16 +143,22 @@ class ArticleIndexPage(PublicPageMixin, Page):
         verbose_name = _("article index")
 
     def get_context(self, request, *args, **kwargs):
-        from articles.queries import public_articles
-
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(public_articles().child_of(self), self.per_page)
+        readable = ArticlePage.objects.readable().child_of(self)
+        paginator = Paginator(readable, self.per_page)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
         context["articles"] = context["page_obj"].object_list
         return context
 
     def get_sitemap_urls(self, request=None):
         return _listing_sitemap_urls(self, request)
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    def readable(self):
+        """Articles a reader may see: live and not behind a privacy
+        restriction, newest first."""
+        return self.live().public().order_by("-first_published_at", "-pk")
 
 
 class ArticlePage(PublicPageMixin, Page):
@@ -210,6 +220,8 @@ class ArticlePage(PublicPageMixin, Page):
     subpage_types = []
     base_form_class = GatedPageForm
 
+    objects = PageManager.from_queryset(ArticlePageQuerySet)()
+
     class Meta:
         verbose_name = _("article")
 
@@ -217,9 +229,9 @@ class ArticlePage(PublicPageMixin, Page):
         """Publish `revision` only if that version passes the publish gate.
 
         The check and the publish share one transaction with the page row
-        locked (see evidence.publishing).
+        locked (see evidence.gate.publish).
         """
-        from evidence.publishing import gated_publish
+        from evidence.gate.publish import gated_publish
 
         return gated_publish(
             self,
@@ -263,10 +275,8 @@ class ArticlePage(PublicPageMixin, Page):
 
 def _listing_sitemap_urls(page, request):
     """A listing changes whenever an article in it is published."""
-    from articles.queries import public_articles
-
     newest = (
-        public_articles()
+        ArticlePage.objects.readable()
         .descendant_of(page)
         .order_by("-last_published_at")
         .values_list("last_published_at", flat=True)

@@ -10,7 +10,7 @@ Rules kept here:
 
 - Every text that comes from editors or from a Source is escaped (stdlib
   `html.escape`, as Django's `escape`); rich text (already expanded, trusted
-  editor HTML) and citeproc's references (escaped in `evidence.references`)
+  editor HTML) and citeproc's references (escaped in `evidence.library.references`)
   are inserted as they are.
 - Interface text is translated once per language per process (`strings()`),
   not once per marker.
@@ -31,12 +31,12 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from evidence.models import (
+from evidence.models import Source
+from evidence.vocab import (
     GRADE_WORDS,
     Population,
     RetractionStatus,
     Route,
-    Source,
     Stance,
     StudyDesign,
 )

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_safe
 from wagtail import views as wagtail_views
 
-from articles.queries import public_articles
+from articles.models import ArticlePage
 from articles.routing import find_site
 from evidence.passages import read_passages
 
@@ -90,7 +90,7 @@ def search(request):
     page_obj = None
     results = []
     if query:
-        found = public_articles().search(query)
+        found = ArticlePage.objects.readable().search(query)
         page_obj = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         terms = query_terms(query)
         results = [

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from articles.admin_import import ImportArticleView, indexes_for
+from articles.importing.views import ImportArticleView, indexes_for
 
 
 @hooks.register("register_admin_urls")

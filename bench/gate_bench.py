@@ -49,8 +49,8 @@ def build():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from articles.demo.site_tree import ensure_site_tree
     from articles.models import ArticlePage
-    from articles.site_tree import ensure_site_tree
     from evidence.models import ReviewDecision, Source
     from evidence.passages import read_passages
 
@@ -142,7 +142,7 @@ def main():
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from articles.models import ArticlePage
-        from evidence.publishing import publish_problems
+        from evidence.gate import publish_problems
 
         page = build()
         version = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()

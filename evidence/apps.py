@@ -7,6 +7,6 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence"
 
     def ready(self):
-        from evidence import signals
+        from evidence.gate import signals
 
         signals.connect()

@@ -10,7 +10,7 @@ from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from evidence.models import PassageRole, Stance
+from evidence.vocab import PassageRole, Stance
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
 

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from evidence.models import PassageRole, Source, Stance
+from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
+from evidence.models import Source
+from evidence.vocab import PassageRole, Stance
 from nadsite.rows import in_bulk
 
 PASSAGE_TYPES = frozenset({"paragraph", "list", "table", "callout", "study"})
@@ -218,3 +220,18 @@ def cited_source_ids(page) -> set[int]:
             )
     ids.discard(None)
     return ids
+
+
+def analyse_passages(
+    page, passages: list[Passage] | None = None
+) -> list[PassageAnalysis]:
+    """What the claim detector and the calibration rules say about every
+    passage of this page version (`evidence.analysis.evaluation`).
+
+    `page` is the version to analyse (a live page, or a draft from
+    `revision.as_object()`); pass `passages` when they have already been
+    read with `read_passages`, so the sources are not fetched again.
+    """
+    if passages is None:
+        passages = read_passages(page)
+    return analyse(passages, page_subject(page))

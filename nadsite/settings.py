@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers get public pages from the page cache before the
-    # session, auth and Wagtail routing work (articles/page_cache.py).
-    "articles.page_cache.PageCacheMiddleware",
+    # session, auth and Wagtail routing work (articles/caching.py).
+    "articles.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,7 +175,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "md", "pdf", "txt", "xlsx"]
 # Approving the Medical review publishes the page (through the publish gate)
 # although medical reviewers have no publish permission of their own.
-WAGTAIL_FINISH_WORKFLOW_ACTION = "evidence.workflows.publish_approved_workflow_state"
+WAGTAIL_FINISH_WORKFLOW_ACTION = "evidence.gate.finish.publish_approved_workflow_state"
 
 # Seconds an anonymous reader may be served a stored copy of a public page
 # (0 turns the page cache off). Publishing, unpublishing and Source edits
@@ -238,8 +238,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["evidence.api.common.only_api_v1"],
     "ENUM_NAME_OVERRIDES": {
-        "RouteEnum": "evidence.models.Route",
-        "CertaintyEnum": "evidence.models.Certainty",
+        "RouteEnum": "evidence.vocab.Route",
+        "CertaintyEnum": "evidence.vocab.Certainty",
     },
 }
 

@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from articles.site_tree import ensure_site_tree
+from articles.demo.site_tree import ensure_site_tree
 from tests.factories import UserFactory
 
 

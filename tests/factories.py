@@ -7,7 +7,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from articles.models import ArticlePage
-from evidence.models import Grade, Population, Route, Source, StudyDesign
+from evidence.models import Source
+from evidence.vocab import Grade, Population, Route, StudyDesign
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -119,7 +120,7 @@ def approve(page, reviewer, *, certainty="", reason=""):
     Returns the decisions recorded.
     """
     from evidence.passages import read_passages
-    from evidence.reviews import record_decision
+    from evidence.review.decisions import record_decision
 
     page = type(page).objects.get(pk=page.pk)
     version = page.get_latest_revision_as_object()

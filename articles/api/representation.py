@@ -16,7 +16,8 @@ from wagtail.rich_text import expand_db_html
 from articles.models import ArticleAuthor, ArticlePage, Author
 from evidence.models import ReviewerProfile, Source
 from evidence.passages import Passage, cited_source_ids, raw_blocks, read_passages
-from evidence.reviews import ReviewData, passage_review
+from evidence.review.data import ReviewData
+from evidence.review.state import passage_review
 
 
 @dataclass

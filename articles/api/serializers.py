@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evidence.api.serializers import RejectUnknownFieldsMixin, StrictCharField
-from evidence.models import PassageRole, Route, Stance
-from evidence.publishing import RULES
+from evidence.gate.rules import RULES
+from evidence.vocab import PassageRole, Route, Stance
 
 
 class CitationSerializer(serializers.Serializer):

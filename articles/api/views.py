@@ -2,8 +2,8 @@
 
 Readers see live articles only, as they are live. The editorial team may ask
 for `?revision=latest` to read the latest draft. Writing never publishes:
-publishing goes through `evidence.publishing.publish_latest`, the same gate
-as the admin, and reviews through `evidence.reviews.record_decision`.
+publishing goes through `evidence.gate.publish.publish_latest`, the same gate
+as the admin, and reviews through `evidence.review.decisions.record_decision`.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -33,14 +33,15 @@ from articles.api.serializers import (
     ReadinessSerializer,
 )
 from articles.models import ArticleIndexPage, ArticlePage
-from articles.queries import public_articles
 from evidence.api.common import IsStaff, has_admin_access, parse_id
 from evidence.api.serializers import ReviewDecisionSerializer, ReviewInputSerializer
-from evidence.evaluation import analyse_passages
+from evidence.gate import PublishBlocked
+from evidence.gate.publish import publish_latest
+from evidence.gate.rules import evaluate
 from evidence.models import ReviewDecision
-from evidence.passages import read_passages
-from evidence.publishing import PublishBlocked, evaluate, publish_latest
-from evidence.reviews import ReviewRefused, is_medical_reviewer, record_decision
+from evidence.passages import analyse_passages, read_passages
+from evidence.review.decisions import ReviewRefused, record_decision
+from evidence.roles import is_medical_reviewer
 
 REVISION_PARAMETER = OpenApiParameter(
     "revision",
@@ -122,7 +123,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
                 .order_by("-latest_revision_created_at", "-pk")
             )
         if self.action in {"list", "retrieve"} and not WantsLatest.check(self.request):
-            return public_articles()
+            return ArticlePage.objects.readable()
         return ArticlePage.objects.select_related("latest_revision")
 
     def get_object(self):

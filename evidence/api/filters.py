@@ -4,8 +4,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from evidence.identifiers import normalize_doi, normalize_pmid
-from evidence.models import Grade, Population, RetractionStatus, Source, StudyDesign
+from evidence.models import Source
+from evidence.vocab import (
+    Grade,
+    Population,
+    RetractionStatus,
+    StudyDesign,
+    normalize_doi,
+    normalize_pmid,
+)
 
 
 class SourceFilter(django_filters.FilterSet):

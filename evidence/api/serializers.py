@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from evidence.ingest.records import SOURCE_FIELDS
-from evidence.library import grade_confirmation
-from evidence.models import Certainty, Decision, ReviewDecision, Source
+from evidence.library.grades import grade_confirmation
+from evidence.library.ingest.records import SOURCE_FIELDS
+from evidence.models import ReviewDecision, Source
+from evidence.vocab import Certainty, Decision
 
 MAX_DETECT_CHARS = 100_000
 

@@ -17,6 +17,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from wagtail.models import Page, ReferenceIndex
 
+from evidence.analysis.claims import detect_paragraphs
 from evidence.api.common import IsStaff, parse_id
 from evidence.api.filters import SourceFilter
 from evidence.api.serializers import (
@@ -27,7 +28,6 @@ from evidence.api.serializers import (
     TokenInputSerializer,
     TokenSerializer,
 )
-from evidence.claims import detect_paragraphs
 from evidence.models import Source
 
 

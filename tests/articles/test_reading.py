@@ -8,7 +8,8 @@ import pytest
 from django.test import override_settings
 
 from articles.reading import article_view
-from evidence.models import Grade, Population, ReviewerProfile, StudyDesign
+from evidence.models import ReviewerProfile
+from evidence.vocab import Grade, Population, StudyDesign
 from tests.factories import (
     SourceFactory,
     cited_paragraph,

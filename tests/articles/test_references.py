@@ -4,8 +4,8 @@ import pytest
 
 from articles.demo import load_demo_content
 from articles.models import ArticlePage
+from evidence.library.references import csl_names, format_reference
 from evidence.models import Source
-from evidence.references import csl_names, format_reference
 from tests.factories import SourceFactory
 
 MARTENS = (
@@ -79,7 +79,7 @@ def test_editing_a_source_changes_its_reference(db):
 
 
 def test_a_guideline_published_in_a_journal_is_cited_as_an_article():
-    from evidence.references import csl_type
+    from evidence.library.references import csl_type
     from tests.factories import SourceFactory
 
     in_journal = SourceFactory.build(

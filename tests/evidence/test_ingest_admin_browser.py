@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from evidence.models import Source
-from tests.evidence import recorded_http as rec
+from tests.evidence.library import recorded_http as rec
 from tests.factories import SourceFactory, make_article, paragraph
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evidence.models import RetractionStatus
 from evidence.passages import cited_source_ids, html_to_text, read_passages
+from evidence.vocab import RetractionStatus
 from tests.factories import SourceFactory, heading, make_article, paragraph, study
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_the_fingerprint_format_is_stable():
     import json
 
     from evidence.passages import Citation, Passage
-    from evidence.reviews import text_hash
+    from evidence.review.data import text_hash
 
     passage = Passage(
         block_id="b1",

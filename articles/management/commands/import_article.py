@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page, Site
 
-from articles.importing import ImportRefused, import_article
-from evidence.importing.documents import DocumentError
+from articles.importing.article import ImportRefused, import_article
+from articles.importing.documents import DocumentError
 
 
 def find_page_by_path(path: str):

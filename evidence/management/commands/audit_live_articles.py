@@ -12,8 +12,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from evidence.publishing import publish_problems
-from evidence.signals import GATED_PAGE_MODEL
+from evidence.gate import publish_problems
+from evidence.gate.signals import GATED_PAGE_MODEL
 
 
 def live_article_problems():

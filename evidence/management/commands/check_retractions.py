@@ -13,9 +13,9 @@ failed (the Sources concerned are left as they were).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence import retractions
+from evidence.library import retractions
 from evidence.management.progress import Progress
-from evidence.models import RetractionStatus
+from evidence.vocab import RetractionStatus
 
 
 class Command(BaseCommand):

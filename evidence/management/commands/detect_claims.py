@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.claims import detect_paragraphs, format_report_text
+from evidence.analysis.claims import detect_paragraphs, format_report_text
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence import library
+from evidence.library import importing
 from evidence.management.progress import Progress
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if not (options["files"] or options["doi"] or options["pmid"]):
             raise CommandError("Give at least one --doi, --pmid or file to import.")
         progress = Progress(self.stderr._out, verb="fetching")
-        fetched = library.fetch_records(
+        fetched = importing.fetch_records(
             options["doi"], options["pmid"], progress=progress
         )
         progress.done()
@@ -52,11 +52,11 @@ class Command(BaseCommand):
             except OSError as exc:
                 fetched.failures.append((name, f"Cannot read {name}: {exc.strerror}."))
                 continue
-            from_file = library.read_file(path.name, data)
+            from_file = importing.read_file(path.name, data)
             fetched.records += from_file.records
             fetched.failures += from_file.failures
         progress = Progress(self.stderr._out, verb="saving")
-        summary = library.import_records(
+        summary = importing.import_records(
             fetched.records,
             failures=fetched.failures,
             dry_run=options["dry_run"],
@@ -69,13 +69,13 @@ class Command(BaseCommand):
 
     def report(self, summary):
         for outcome in summary.outcomes:
-            if outcome.action == library.FAILED:
+            if outcome.action == importing.FAILED:
                 self.stdout.write(
                     self.style.ERROR(f"failed     {outcome.label}: {outcome.reason}")
                 )
                 continue
             line = f"{outcome.action:<10} {outcome.title}"
-            if outcome.action == library.UPDATED:
+            if outcome.action == importing.UPDATED:
                 line += f" ({', '.join(outcome.changes)})"
             self.stdout.write(line)
             for note in outcome.notes:

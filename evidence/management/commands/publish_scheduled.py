@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 from wagtail.management.commands import publish_scheduled
 from wagtail.models import Revision
 
-from evidence.publishing import PUBLISH_REFUSED_LOG_ACTION, PublishBlocked
+from evidence.gate import PUBLISH_REFUSED_LOG_ACTION, PublishBlocked
 
 
 class Command(publish_scheduled.Command):

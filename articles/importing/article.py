@@ -1,0 +1,282 @@
+"""Making a draft article from a Markdown, plain-text or Word document.
+
+The document's title, headings, paragraphs, lists, tables and disclaimers
+become the draft's blocks (see ``articles.importing.documents`` for the
+rules). Each passage is marked "claim" when the claim detector finds a claim
+in it and "context" otherwise, and disclaimers are always context. Studies
+the text names ("Martens et al. (2018, Nature Communications)") are matched
+against the Source library and attached to the passage that names them as
+"mentions" citations, located "suggested by import", for a medical reviewer
+to confirm or replace. A lead-in line that ends with a colon passes its
+suggestions on to the list right after it, where the findings usually are.
+
+The page is always a draft: it goes live only through review and the
+publish gate. The whole import is one transaction, so a failure leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from articles.importing.documents import DocumentBlock, ParsedDocument, read_document
+from articles.models import ArticleIndexPage, ArticlePage
+from evidence.analysis.claims import detect_sentences
+from evidence.library.mentions import MentionMatch, find_mentions, match_mentions
+from evidence.vocab import PassageRole, Stance
+
+SUGGESTED_LOCATOR = "suggested by import"
+STANDFIRST_MAX_SENTENCES = 2
+
+
+class ImportRefused(ValueError):
+    """The document cannot become an article; the message says why."""
+
+
+@dataclass
+class ImportedPassage:
+    position: int
+    kind: str
+    excerpt: str
+    role: str
+    claim_sentences: list[str]
+    mentions: list[MentionMatch] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What the import made, for the command's output and the admin page."""
+
+    page: ArticlePage
+    headings: int = 0
+    passages: list[ImportedPassage] = field(default_factory=list)
+
+    @property
+    def claim_passages(self) -> list[ImportedPassage]:
+        return [p for p in self.passages if p.claim_sentences]
+
+    @property
+    def claim_sentence_count(self) -> int:
+        return sum(len(p.claim_sentences) for p in self.passages)
+
+    @property
+    def mentions(self) -> list[MentionMatch]:
+        return [m for p in self.passages for m in p.mentions]
+
+    @property
+    def matched(self) -> list[MentionMatch]:
+        return [m for m in self.mentions if m.matched]
+
+    @property
+    def unmatched(self) -> list[MentionMatch]:
+        return [m for m in self.mentions if not m.matched]
+
+    def as_text(self) -> str:
+        """The report as plain lines for a terminal."""
+        lines = [
+            _('Draft "%(title)s" created (page id %(id)s).')
+            % {"title": self.page.title, "id": self.page.pk},
+            _(
+                "%(passages)s passages and %(headings)s headings; %(claims)s "
+                "passages make claims (%(sentences)s claim sentences)."
+            )
+            % {
+                "passages": len(self.passages),
+                "headings": self.headings,
+                "claims": len(self.claim_passages),
+                "sentences": self.claim_sentence_count,
+            },
+            "",
+            _("Detected claims:"),
+        ]
+        for passage in self.claim_passages:
+            lines.append(f"  #{passage.position} {passage.kind}: {passage.excerpt}")
+            lines.extend(f"      - {sentence}" for sentence in passage.claim_sentences)
+        lines.append("")
+        lines.append(_("Matched mentions (attached as suggested citations):"))
+        for match in self.matched:
+            sources = "; ".join(
+                f"{s.first_author} {s.year}, {s.journal}" for s in match.sources
+            )
+            lines.append(f'  "{match.mention.text}" -> {sources}')
+        if not self.matched:
+            lines.append("  " + _("none"))
+        lines.append(_("Unmatched mentions (cite these by hand):"))
+        for match in self.unmatched:
+            lines.append(f'  "{match.mention.text}": {match.reason}')
+        if not self.unmatched:
+            lines.append("  " + _("none"))
+        return "\n".join(lines)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _citations(matches: list[MentionMatch]) -> list[dict]:
+    seen = set()
+    citations = []
+    for match in matches:
+        for source in match.sources:
+            if source.pk in seen:
+                continue
+            seen.add(source.pk)
+            citations.append(
+                {
+                    "type": "item",
+                    "id": _new_id(),
+                    "value": {
+                        "source": source.pk,
+                        "stance": Stance.MENTIONS,
+                        "locator": SUGGESTED_LOCATOR,
+                    },
+                }
+            )
+    return citations
+
+
+def _block_value(block: DocumentBlock, role: str, citations: list[dict]) -> dict:
+    if block.kind == "paragraph":
+        return {"text": f"<p>{block.html}</p>", "role": role, "citations": citations}
+    if block.kind == "callout":
+        return {
+            "text": f"<p>{block.html}</p>",
+            "kind": block.callout_kind or "note",
+            "role": role,
+            "citations": citations,
+        }
+    if block.kind == "list":
+        return {
+            "text": [
+                {"type": "item", "id": _new_id(), "value": item} for item in block.items
+            ],
+            "ordered": block.ordered,
+            "role": role,
+            "citations": citations,
+        }
+    return {
+        "text": {
+            "data": [list(row) for row in block.rows],
+            "first_row_is_table_header": True,
+            "first_col_is_header": False,
+            "table_header_choice": "row",
+            "table_caption": "",
+        },
+        "role": role,
+        "citations": citations,
+    }
+
+
+def _standfirst(document: ParsedDocument) -> str:
+    """The first sentences of the first paragraph, as the summary."""
+    for block in document.blocks:
+        if block.kind == "paragraph" and block.text:
+            sentences = [v.text for v in detect_sentences(block.text)]
+            return " ".join(sentences[:STANDFIRST_MAX_SENTENCES]) or block.text
+    return document.title
+
+
+def _unique_slug(parent, title: str) -> str:
+    base = slugify(title)[:200] or "imported-article"
+    taken = set(
+        parent.get_children()
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def build_body(document: ParsedDocument) -> tuple[list[dict], list[ImportedPassage]]:
+    """The stored body blocks of the draft, and what each passage holds."""
+    texts = [block.plain_text for block in document.blocks]
+    mentions = [find_mentions(text) for text in texts]
+    matches = iter(match_mentions([m for found in mentions for m in found]))
+    matched_by_block = [[next(matches) for _m in found] for found in mentions]
+
+    body: list[dict] = []
+    passages: list[ImportedPassage] = []
+    carried: list[MentionMatch] = []
+    for position, (block, own) in enumerate(
+        zip(document.blocks, matched_by_block, strict=True), start=1
+    ):
+        if block.kind == "heading":
+            body.append(
+                {
+                    "type": "heading",
+                    "id": _new_id(),
+                    "value": {"text": block.text[:200], "level": block.level},
+                }
+            )
+            carried = []
+            continue
+        claims = [v.text for v in detect_sentences(block.plain_text) if v.is_claim]
+        role = (
+            PassageRole.CLAIM
+            if claims and block.kind != "callout"
+            else PassageRole.CONTEXT
+        )
+        suggestions = [*own, *(carried if block.kind == "list" else [])]
+        body.append(
+            {
+                "type": block.kind,
+                "id": _new_id(),
+                "value": _block_value(block, role, _citations(suggestions)),
+            }
+        )
+        passages.append(
+            ImportedPassage(
+                position=position,
+                kind=block.kind,
+                excerpt=_excerpt(block.plain_text),
+                role=role,
+                claim_sentences=claims,
+                mentions=own,
+            )
+        )
+        ends_with_colon = block.kind == "paragraph" and block.text.endswith(":")
+        carried = [m for m in own if m.matched] if ends_with_colon else []
+    return body, passages
+
+
+def _excerpt(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+
+
+def import_article(filename: str, data: bytes, parent, owner=None) -> ImportReport:
+    """Makes a draft article under ``parent`` from the document's bytes.
+
+    Raises ``ImportRefused`` (or ``DocumentError``, a ``ValueError`` too)
+    with a message for the writer, and then nothing is created.
+    """
+    parent = parent.specific
+    if not isinstance(parent, ArticleIndexPage):
+        raise ImportRefused(
+            _("Articles can only be imported into an article index, not “%(title)s”.")
+            % {"title": parent.title}
+        )
+    document = read_document(filename, data)
+    with transaction.atomic():
+        body, passages = build_body(document)
+        page = ArticlePage(
+            title=document.title,
+            slug=_unique_slug(parent, document.title),
+            standfirst=_standfirst(document),
+            body=json.dumps(body),
+            owner=owner,
+            live=False,
+        )
+        parent.add_child(instance=page)
+        page.save_revision(user=owner, log_action=True)
+    headings = sum(1 for block in body if block["type"] == "heading")
+    return ImportReport(page=page, headings=headings, passages=passages)

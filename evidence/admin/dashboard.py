@@ -1,0 +1,110 @@
+"""The evidence panel on the Wagtail dashboard.
+
+Three lists for the editorial team: pages waiting in the Medical review task
+with how many passages still need a decision, articles whose latest revision
+the publish gate would refuse, and live articles that cite a source that has
+since been retracted (they stay live until someone republishes them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page, TaskState
+
+from evidence.gate import publish_problems
+from evidence.library.retractions import live_pages_citing_retracted_sources
+from evidence.models import MedicalReviewTask
+from evidence.review.data import review_states
+from evidence.roles import is_medical_reviewer
+
+LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class AwaitingReview:
+    page: Page
+    task_state: TaskState
+    to_review: int  # passages still needing a decision
+    passages: int  # passages that need a reviewer at all
+
+
+@dataclass(frozen=True)
+class Blocked:
+    page: Page
+    problems: list
+
+
+def _latest_version(page):
+    revision = page.latest_revision
+    return revision.as_object() if revision is not None else page
+
+
+def claims_awaiting_review(limit: int = LIST_LIMIT) -> list[AwaitingReview]:
+    """Pages in a Medical review task, oldest submission first."""
+    task_type = ContentType.objects.get_for_model(MedicalReviewTask)
+    states = list(
+        TaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS, task__content_type=task_type
+        )
+        .select_related("workflow_state")
+        .order_by("started_at")[:limit]
+    )
+    page_ids = [int(state.workflow_state.object_id) for state in states]
+    pages = (
+        Page.objects.filter(pk__in=page_ids)
+        .select_related("latest_revision")
+        .specific()
+        .in_bulk()
+    )
+    awaiting = []
+    for state in states:
+        page = pages.get(int(state.workflow_state.object_id))
+        if page is None:
+            continue
+        version = _latest_version(page)
+        wanted = [s for s in review_states(version).values() if s.needs_review]
+        to_review = sum(not s.is_settled for s in wanted)
+        awaiting.append(AwaitingReview(page, state, to_review, len(wanted)))
+    return awaiting
+
+
+def articles_blocked_by_gate(limit: int = LIST_LIMIT) -> list[Blocked]:
+    """Articles with unpublished changes that the publish gate would refuse.
+
+    Only the `limit` most recently edited drafts are checked, so the panel
+    stays fast on a large site.
+    """
+    from articles.models import ArticlePage
+
+    drafts = (
+        ArticlePage.objects.filter(has_unpublished_changes=True)
+        .select_related("latest_revision")
+        .order_by("-latest_revision_created_at", "-pk")[:limit]
+    )
+    blocked = []
+    for page in drafts:
+        problems = publish_problems(_latest_version(page))
+        if problems:
+            blocked.append(Blocked(page, problems))
+    return blocked
+
+
+class EvidenceDashboardPanel(Component):
+    """Claims awaiting review, blocked articles, live articles at risk."""
+
+    name = "evidence_review"
+    template_name = "evidence/dashboard/panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        return {
+            "awaiting": claims_awaiting_review(),
+            "blocked": articles_blocked_by_gate(),
+            "retracted": live_pages_citing_retracted_sources(),
+            "is_reviewer": is_medical_reviewer(request.user),
+            "request": request,
+        }

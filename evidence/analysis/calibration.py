@@ -1,0 +1,313 @@
+"""Does the wording of a passage match the evidence cited for it?
+
+A reviewer sees these warnings next to the passage; they never block
+publishing. Three mismatches are flagged:
+
+- strong wording ("proven", "has been shown", "reverses", "cures", or a plain
+  "reduces") resting only on low or very low certainty evidence, or only on
+  animal or cell studies;
+- causal wording ("reduces", "prevents") resting only on observational
+  studies, which show that two things go together, not that one causes the
+  other;
+- indirect evidence: the article is about one intervention or route (for
+  example intravenous NAD+) but every source studied another (for example
+  oral nicotinamide riboside, a precursor of NAD+).
+
+Only citations marked "supports" or "mentions" count as support, and a
+retracted source supports nothing. This module is pure Python so the rules
+can be tested without a database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from evidence.analysis.claims import CAUSAL, STRONG, SentenceVerdict, detect_sentences
+
+SUPPORTING_STANCES = frozenset({"supports", "mentions"})
+LOW_GRADES = frozenset({"C", "D"})
+PRECLINICAL_POPULATIONS = frozenset({"animal", "cell"})
+PRECLINICAL_DESIGNS = frozenset({"animal", "in_vitro"})
+OBSERVATIONAL_DESIGNS = frozenset(
+    {"cohort", "case_control", "cross_sectional", "case_series"}
+)
+UNSPECIFIED_ROUTES = frozenset({"", "not_applicable"})
+
+ROUTE_NAMES = {
+    "oral": "oral",
+    "intravenous": "intravenous",
+    "intramuscular": "intramuscular",
+    "subcutaneous": "subcutaneous",
+    "topical": "topical",
+    "inhaled": "inhaled",
+    "dietary": "dietary",
+    "not_applicable": "unspecified-route",
+}
+_SAME_ROUTE = {"dietary": "oral"}
+
+# Each intervention under one name, with the spellings writers use for it.
+INTERVENTION_ALIASES: dict[str, tuple[str, ...]] = {
+    "NAD+": (
+        "nicotinamide adenine dinucleotide",
+        "beta-nad",
+        "β-nad",
+        "nad+",
+        "nad",
+    ),
+    "NR": ("nicotinamide riboside", "niagen", "nr"),
+    "NMN": ("nicotinamide mononucleotide", "β-nmn", "beta-nmn", "nmn"),
+    "niacin": ("nicotinic acid", "niacin"),
+    "nicotinamide": ("nicotinamide", "niacinamide"),
+}
+PRECURSORS: dict[str, frozenset[str]] = {
+    "NAD+": frozenset({"NR", "NMN", "niacin", "nicotinamide"}),
+}
+
+_ALIAS_RES = [
+    (
+        name,
+        re.compile(
+            r"(?<![\w+-])(?:"
+            + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+            + r")(?![\w+])",
+            re.IGNORECASE,
+        ),
+    )
+    for name, aliases in INTERVENTION_ALIASES.items()
+]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One cited source as the calibration rules see it.
+
+    Values are those of the Source model's choices; ``label`` is how the
+    source is named in messages, such as "Martens 2018".
+    """
+
+    study_design: str
+    population: str
+    grade: str
+    route: str
+    intervention: str
+    stance: str
+    sample_size: int | None
+    retracted: bool = False
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the article is about: an intervention and a route, either blank."""
+
+    intervention: str
+    route: str
+
+
+@dataclass(frozen=True)
+class CalibrationWarning:
+    """A mismatch between wording and evidence, worded for a reviewer."""
+
+    code: str
+    message: str
+
+
+def canonical_intervention(value: str) -> str:
+    """The intervention's single name: "NAD", "NAD+" and "nicotinamide
+    adenine dinucleotide" are all "NAD+"; unknown names come back tidied."""
+    value = (value or "").strip()
+    best: tuple[int, int, str] | None = None
+    for name, regex in _ALIAS_RES:
+        for match in regex.finditer(value):
+            key = (-(match.end() - match.start()), match.start(), name)
+            if best is None or key < best:
+                best = key
+    if best is not None:
+        return best[2]
+    return re.sub(r"\s+", " ", value).lower()
+
+
+def mentioned_interventions(text: str) -> set[str]:
+    """Every known intervention named in the text, by its single name."""
+    return {name for name, regex in _ALIAS_RES if regex.search(text or "")}
+
+
+def is_precursor(intervention: str, of: str) -> bool:
+    """True when ``intervention`` is a precursor the body turns into ``of``."""
+    return canonical_intervention(intervention) in PRECURSORS.get(
+        canonical_intervention(of), frozenset()
+    )
+
+
+def supporting_evidence(evidence: list[EvidenceItem]) -> list[EvidenceItem]:
+    """The sources that count as support: cited as supporting or mentioning,
+    and not retracted."""
+    return [
+        item
+        for item in evidence
+        if item.stance in SUPPORTING_STANCES and not item.retracted
+    ]
+
+
+def _same_route(first: str, second: str) -> bool:
+    return _SAME_ROUTE.get(first, first) == _SAME_ROUTE.get(second, second)
+
+
+def is_direct(item: EvidenceItem, subject: Subject | None) -> bool:
+    """True when the source studied the article's intervention by its route.
+
+    A blank on either side is no evidence of a difference.
+    """
+    if subject is None:
+        return True
+    wanted = canonical_intervention(subject.intervention)
+    studied = canonical_intervention(item.intervention)
+    if wanted and studied and wanted != studied:
+        return False
+    return (
+        subject.route in UNSPECIFIED_ROUTES
+        or item.route in UNSPECIFIED_ROUTES
+        or _same_route(subject.route, item.route)
+    )
+
+
+def describe_subject(subject: Subject) -> str:
+    """The subject in words, such as "intravenous NAD+"."""
+    route = ROUTE_NAMES.get(subject.route, subject.route)
+    route = "" if subject.route in UNSPECIFIED_ROUTES else route
+    intervention = subject.intervention.strip()
+    if not intervention:
+        return f"{route} use" if route else "its subject"
+    return " ".join(part for part in (route, intervention) if part)
+
+
+def describe_source(item: EvidenceItem, subject: Subject | None) -> str:
+    """What a source studied, such as "oral NR (a precursor of NAD+)"."""
+    route = "" if item.route in UNSPECIFIED_ROUTES else item.route
+    text = " ".join(part for part in (route, item.intervention.strip()) if part)
+    text = text or "an unnamed intervention"
+    if subject and is_precursor(item.intervention, subject.intervention):
+        text += f" (a precursor of {canonical_intervention(subject.intervention)})"
+    if item.label:
+        text += f" [{item.label}]"
+    return text
+
+
+def _claims(text: str, sentences=None) -> list[SentenceVerdict]:
+    if sentences is None:
+        sentences = detect_sentences(text)
+    return [verdict for verdict in sentences if verdict.is_claim]
+
+
+def _strongly_worded(claims: list[SentenceVerdict]) -> list[SentenceVerdict]:
+    return [claim for claim in claims if claim.strength in {STRONG, CAUSAL}]
+
+
+def _quote(claim: SentenceVerdict) -> str:
+    words = [cue.text for cue in claim.cues if cue.kind in {"shown", "effect"}]
+    return f'"{words[0]}"' if words else "definite wording"
+
+
+def calibration_warnings(
+    text: str,
+    evidence: list[EvidenceItem],
+    subject: Subject | None,
+    sentences: Sequence[SentenceVerdict] | None = None,
+) -> list[CalibrationWarning]:
+    """Warnings for a reviewer where the passage says more than its sources.
+
+    An empty list means the wording and the evidence agree, or there is no
+    claim to check. Passages without any supporting source are left to the
+    publish gate, which refuses uncited claims. `sentences` are the claim
+    detector's verdicts on `text` when the caller already has them.
+    """
+    claims = _claims(text, sentences)
+    support = supporting_evidence(evidence)
+    if not claims or not support:
+        return []
+    warnings: list[CalibrationWarning] = []
+    strong = _strongly_worded(claims)
+    if strong:
+        quote = _quote(strong[0])
+        if all(item.grade in LOW_GRADES for item in support):
+            warnings.append(
+                CalibrationWarning(
+                    "strong_wording_weak_evidence",
+                    f"The passage says {quote}, but every source behind it is "
+                    "low or very low certainty (grade C or D). Soften the "
+                    'wording (for example "may") or cite stronger evidence.',
+                )
+            )
+        if all(
+            item.population in PRECLINICAL_POPULATIONS
+            or item.study_design in PRECLINICAL_DESIGNS
+            for item in support
+        ):
+            warnings.append(
+                CalibrationWarning(
+                    "strong_wording_preclinical",
+                    f"The passage says {quote}, but the only evidence comes "
+                    "from animal or cell studies. Say so in the text (for "
+                    'example "in mice") or cite human studies.',
+                )
+            )
+        causal = [
+            c for c in strong if any(q.kind in {"effect", "causal"} for q in c.cues)
+        ]
+        if causal and all(
+            item.study_design in OBSERVATIONAL_DESIGNS for item in support
+        ):
+            warnings.append(
+                CalibrationWarning(
+                    "causal_wording_observational",
+                    f"The passage says {_quote(causal[0])}, which states a "
+                    "cause, but the sources are observational studies only: "
+                    "they show that two things go together, not that one "
+                    'causes the other. Use wording such as "is linked to".',
+                )
+            )
+    indirect = _indirect_warning(claims, support, subject)
+    if indirect:
+        warnings.append(indirect)
+    return warnings
+
+
+def _is_about_subject(text: str, wanted: str, studied: set[str]) -> bool:
+    """A claim is about the subject when it names it, or names no
+    intervention at all."""
+    named = mentioned_interventions(text)
+    lowered = text.lower()
+    named |= {name for name in studied if name.lower() in lowered}
+    return not named or bool(wanted and wanted in named)
+
+
+def _indirect_warning(
+    claims: list[SentenceVerdict],
+    support: list[EvidenceItem],
+    subject: Subject | None,
+) -> CalibrationWarning | None:
+    if subject is None or not (subject.intervention.strip() or subject.route):
+        return None
+    if subject.route in UNSPECIFIED_ROUTES and not subject.intervention.strip():
+        return None
+    wanted = canonical_intervention(subject.intervention)
+    studied = {canonical_intervention(item.intervention) for item in support}
+    studied.discard("")
+    if not any(_is_about_subject(claim.text, wanted, studied) for claim in claims):
+        return None
+    if any(is_direct(item, subject) for item in support):
+        return None
+    sources = "; ".join(describe_source(item, subject) for item in support)
+    message = (
+        f"The article is about {describe_subject(subject)}, but every "
+        f"supporting source studied something else: {sources}."
+    )
+    if any(is_precursor(item.intervention, subject.intervention) for item in support):
+        message += (
+            " A precursor is not the same as the substance itself: the body "
+            "has to convert it, and the amount that arrives differs."
+        )
+    message += " Say what was studied, or cite direct evidence."
+    return CalibrationWarning("indirect_evidence", message)

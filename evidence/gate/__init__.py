@@ -1,0 +1,104 @@
+"""THE publish gate: whether a version of a page may go live.
+
+One function decides (`publish_problems`, with the rules in
+`evidence.gate.rules`); every way of publishing asks it through a thin
+adapter. Wagtail's publish paths do not share one method and no single hook
+sees them all, so the adapters overlap on purpose: a publish from the editor
+meets the form, then `publish()`, then the `pre_save` guard, and the gate
+runs each time. That costs a few milliseconds and means no path depends on
+another adapter having run.
+
+Every publish path, its adapter and its test (tests in tests/evidence/gate/
+unless named otherwise):
+
+- Editor "Publish", revert-and-publish, create view "Publish":
+  `GatedPageForm.clean` (gate/forms.py) shows the problems on the passages.
+  test_publish_paths.py: test_edit_view_publish, test_revert_and_publish,
+  test_create_view_publish.
+- `revision.publish()`, `page.save_revision().publish()`: the gated page
+  type's `publish()` runs `gated_publish` (gate/publish.py).
+  test_publish_paths.py: test_revision_publish_from_code.
+- Management commands and our API: `publish_latest` (gate/publish.py).
+  test_publish_paths.py: test_publish_latest; tests/api/test_flow.py.
+- Bulk publish: the `before_bulk_action` hook (gate/bulk.py).
+  test_publish_paths.py: test_bulk_publish,
+  test_bulk_publish_with_descendants_names_the_blocked_child.
+- Workflow: the Medical review task hides and refuses "Approve"
+  (gate/workflow.py, asked by `evidence.models.MedicalReviewTask`); the
+  finish action publishes the approved revision through `publish()`
+  (gate/finish.py).
+  test_publish_paths.py: test_last_workflow_approval; test_review_workflow.py.
+- Scheduled: `manage.py publish_scheduled` (management/commands/) unschedules
+  a refused revision and publishes the rest. test_publish_paths.py:
+  test_scheduled_publish_unschedules_refused_and_publishes_the_rest,
+  test_scheduling_a_refused_version_is_refused.
+- Wagtail's admin API, a direct `PublishPageRevisionAction`, copy with
+  "publish copies", aliases, `add_child()` of a live page: the `pre_save`
+  guard `guard_live_save` (gate/signals.py, gate/publish.py).
+  test_publish_paths.py: test_wagtail_admin_api_publish,
+  test_copy_and_publish, test_alias, test_add_child_live_from_code.
+
+Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+
+PUBLISH_REFUSED_LOG_ACTION = "evidence.publish_refused"
+
+__all__ = [
+    "PUBLISH_REFUSED_LOG_ACTION",
+    "Problem",
+    "PublishBlocked",
+    "ensure_publishable",
+    "publish_problems",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a version cannot go live, naming the passage and the rule."""
+
+    block_id: str
+    position: int
+    rule: str
+    excerpt: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class PublishBlocked(ValidationError):
+    """This version of the page may not go live yet.
+
+    Keyed by the body field, so Wagtail's admin API answers 400 with the
+    messages; `problems` keeps the structured list.
+    """
+
+    def __init__(self, problems, message=None):
+        self.problems = list(problems)
+        messages = [p.message for p in self.problems]
+        super().__init__({"body": [message] if message else messages})
+
+
+def publish_problems(page) -> list[Problem]:
+    """Every reason this version cannot go live; an empty list means it can.
+
+    `page` is the version going live, e.g. `revision.as_object()`.
+    """
+    # Imported here: Wagtail imports the workflow's finish action
+    # (gate/finish.py) while the models are still loading, so this package
+    # must not load the rules, which read the models, on import.
+    from evidence.gate.rules import evaluate
+
+    return evaluate(page).problems
+
+
+def ensure_publishable(page) -> None:
+    """Raise PublishBlocked, listing every problem, unless `page` may go live."""
+    if problems := publish_problems(page):
+        raise PublishBlocked(problems)

@@ -1,0 +1,56 @@
+"""The article editor's form: the publish gate's problems shown on passages."""
+
+from types import SimpleNamespace
+
+from django.utils.translation import ngettext
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from evidence.gate import publish_problems
+
+
+def gate_errors(problems) -> StreamBlockValidationError:
+    """The gate's problems as StreamField errors, each on its own passage."""
+    by_index = {}
+    for problem in problems:
+        by_index.setdefault(problem.position - 1, []).append(problem.message)
+    return StreamBlockValidationError(
+        non_block_errors=[
+            ngettext(
+                "This version cannot be published: %(count)d passage needs "
+                "attention. Save it as a draft and fix the passage below.",
+                "This version cannot be published: %(count)d passages need "
+                "attention. Save it as a draft and fix the passages below.",
+                len(by_index),
+            )
+            % {"count": len(by_index)}
+        ],
+        block_errors={
+            index: StructBlockValidationError(non_block_errors=messages)
+            for index, messages in by_index.items()
+        },
+    )
+
+
+class GatedPageForm(WagtailAdminPageForm):
+    """Refuses "Publish" (and revert-and-publish) while the gate has problems.
+
+    Saving a draft and submitting for review are never refused: the problems
+    are what review is for.
+    """
+
+    def is_publishing(self) -> bool:
+        return bool(self.data.get("action-publish"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (
+            self.is_publishing()
+            and "body" in cleaned_data
+            and "body" not in self.errors
+        ):
+            version = SimpleNamespace(body=cleaned_data["body"], pk=self.instance.pk)
+            if problems := publish_problems(version):
+                self.add_error("body", gate_errors(problems))
+        return cleaned_data

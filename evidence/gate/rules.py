@@ -1,0 +1,155 @@
+"""The publish gate's rules: what may stop a version of a page going live.
+
+A version may go live only when every passage that states a claim
+
+1. cites at least one source that supports or mentions it and has not been
+   retracted;
+2. has a current approval by a medical reviewer, given for exactly its
+   present text and citations (any later edit voids the approval);
+3. was approved by someone other than the person who wrote its text;
+
+and every context passage in which the claim detector finds a claim has been
+confirmed "not a claim" by a medical reviewer. Superusers are gated too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from evidence.gate import Problem
+from evidence.passages import Passage, read_passages
+from evidence.review.data import ReviewData
+from evidence.review.state import PassageReview, Status, passage_review
+
+RULES = (
+    "uncited_claim",
+    "retracted_source",
+    "unapproved_claim",
+    "approval_voided",
+    "self_approval",
+    "unconfirmed_context",
+)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    problems: list[Problem]
+    states: dict[str, PassageReview]
+
+
+def _label(passage: Passage) -> str:
+    return _("Passage %(position)s (“%(excerpt)s”)") % {
+        "position": passage.position,
+        "excerpt": passage.excerpt or _("empty"),
+    }
+
+
+def _source_names(citations) -> str:
+    names = []
+    for c in citations:
+        source = c.source
+        name = f"{source.first_author} {source.year or ''}".strip() or source.title
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def _citation_problem(passage: Passage) -> Problem | None:
+    if passage.usable_citations:
+        return None
+    label = _label(passage)
+    retracted = [
+        c
+        for c in passage.citations
+        if c.supports and c.source is not None and c.source.is_retracted
+    ]
+    if retracted:
+        rule = "retracted_source"
+        message = _(
+            "%(passage)s rests only on retracted sources (%(sources)s). "
+            "Cite a source that has not been retracted."
+        ) % {"passage": label, "sources": _source_names(retracted)}
+    elif passage.citations:
+        rule = "uncited_claim"
+        message = _(
+            "%(passage)s states a claim but none of its sources supports it. "
+            "Cite a source that supports or mentions it."
+        ) % {"passage": label}
+    else:
+        rule = "uncited_claim"
+        message = _("%(passage)s states a claim but cites no source.") % {
+            "passage": label
+        }
+    return Problem(passage.block_id, passage.position, rule, passage.excerpt, message)
+
+
+def _review_problem(passage: Passage, review: PassageReview) -> Problem | None:
+    if review.is_settled or not review.needs_review:
+        return None
+    label = _label(passage)
+    if not passage.is_claim:
+        rule = "self_approval" if review.self_approved else "unconfirmed_context"
+        if review.self_approved:
+            message = _(
+                "%(passage)s was confirmed “not a claim” only by the person "
+                "who wrote it; another medical reviewer must confirm it."
+            ) % {"passage": label}
+        else:
+            message = _(
+                "%(passage)s is marked as context but reads like a claim. A "
+                "medical reviewer must confirm it is not a claim, or mark it "
+                "as a claim and cite a source."
+            ) % {"passage": label}
+            if review.status == Status.CHANGES_REQUESTED:
+                message += " " + _("The reviewer asked: “%(note)s”") % {
+                    "note": review.decision.note
+                }
+    elif review.self_approved:
+        rule = "self_approval"
+        message = _(
+            "%(passage)s was approved only by the person who wrote it; "
+            "another medical reviewer must approve it."
+        ) % {"passage": label}
+    elif review.status == Status.CHANGED_SINCE_APPROVAL:
+        rule = "approval_voided"
+        message = _(
+            "%(passage)s changed after a medical reviewer approved it; "
+            "it needs approving again."
+        ) % {"passage": label}
+    elif review.status == Status.CHANGES_REQUESTED:
+        rule = "unapproved_claim"
+        message = _("%(passage)s: a medical reviewer asked for changes: “%(note)s”") % {
+            "passage": label,
+            "note": review.decision.note,
+        }
+    else:
+        rule = "unapproved_claim"
+        message = _("%(passage)s has not been approved by a medical reviewer.") % {
+            "passage": label
+        }
+    return Problem(passage.block_id, passage.position, rule, passage.excerpt, message)
+
+
+def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
+    """The gate's full verdict on a version: its problems and review states.
+
+    Three queries whatever the length: the cited sources, the decisions and
+    the authorship of the passages (two when `passages`, already read with
+    `read_passages`, are given). The claim detector runs only on context
+    passages.
+    """
+    if passages is None:
+        passages = read_passages(page)
+    data = ReviewData.load(passages)
+    problems = []
+    states = {}
+    for passage in passages:
+        review = passage_review(passage, data)
+        states[passage.block_id] = review
+        if passage.is_claim and (problem := _citation_problem(passage)):
+            problems.append(problem)
+        if problem := _review_problem(passage, review):
+            problems.append(problem)
+    return GateResult(problems, states)

@@ -1,0 +1,63 @@
+"""The gate's side of the "Medical review" workflow task.
+
+The task (`evidence.models.MedicalReviewTask`) asks here whether its
+"Approve" may be offered and accepted: only when the latest revision passes
+the publish gate, and never for the person who saved that revision.
+Approving the last task publishes the page: `evidence.gate.finish`.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from evidence.gate import ensure_publishable, publish_problems
+from evidence.passages import read_passages
+from evidence.review.data import review_states
+
+
+def latest_version(obj):
+    """The latest revision of `obj` and the page as that revision has it."""
+    page = obj.specific if hasattr(obj, "specific") else obj
+    revision = page.get_latest_revision()
+    return revision, (revision.as_object() if revision else page)
+
+
+def approval_problems(obj) -> list:
+    """Why the latest revision of `obj` may not go live yet."""
+    return publish_problems(latest_version(obj)[1])
+
+
+def authored_latest_revision(obj, user) -> bool:
+    revision = latest_version(obj)[0]
+    return revision is not None and revision.user_id == user.pk
+
+
+def ensure_approvable(obj, user) -> None:
+    """Raise unless `user` may approve the task for the latest revision."""
+    if authored_latest_revision(obj, user):
+        raise PermissionDenied(
+            _(
+                "You saved the latest revision of this page, so another "
+                "medical reviewer has to approve it."
+            )
+        )
+    ensure_publishable(latest_version(obj)[1])
+
+
+def changes_requested_comment(obj, comment: str = "") -> str:
+    """The reviewer's comment followed by every passage note that asks for a
+    change, so the writer gets them all in one place."""
+    version = latest_version(obj)[1]
+    states = review_states(version)
+    notes = []
+    for passage in read_passages(version):
+        state = states.get(passage.block_id)
+        if state and state.status == "changes_requested" and state.decision:
+            notes.append(
+                _("Passage %(position)s (“%(excerpt)s”): %(note)s")
+                % {
+                    "position": passage.position,
+                    "excerpt": passage.excerpt,
+                    "note": state.decision.note,
+                }
+            )
+    return "\n".join(part for part in [comment.strip(), *notes] if part)

@@ -1,0 +1,267 @@
+"""Sources of evidence: the studies, reviews and guidelines passages cite."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+from evidence.vocab import (
+    GRADE_WORDS,
+    Grade,
+    Population,
+    RetractionStatus,
+    Route,
+    StudyDesign,
+    is_valid_doi,
+    is_valid_pmid,
+    normalize_doi,
+    normalize_pmid,
+)
+
+
+class Source(index.Indexed, models.Model):
+    """A study, review or guideline that passages cite.
+
+    The grade is the certainty a reviewer gives this source on its own; the
+    certainty of each claim is recorded when the claim is approved.
+    """
+
+    title = models.CharField(_("title"), max_length=500)
+    authors = models.TextField(
+        _("authors"),
+        blank=True,
+        help_text=_('As printed: "Martens CR, Denman BA, Mazzo MR, et al."'),
+    )
+    journal = models.CharField(_("journal or publisher"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    volume = models.CharField(_("volume"), max_length=32, blank=True)
+    issue = models.CharField(_("issue"), max_length=32, blank=True)
+    pages = models.CharField(_("pages"), max_length=64, blank=True)
+    doi = models.CharField(
+        _("DOI"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "For example 10.1038/s41467-018-03421-7, without https://doi.org/."
+        ),
+    )
+    pmid = models.CharField(_("PMID"), max_length=12, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    publication_type = models.CharField(
+        _("publication type"),
+        max_length=120,
+        blank=True,
+        help_text=_("As the publisher or PubMed gives it, e.g. Journal Article."),
+    )
+    study_design = models.CharField(
+        _("study design"), max_length=32, choices=StudyDesign.choices
+    )
+    population = models.CharField(
+        _("population"), max_length=16, choices=Population.choices
+    )
+    sample_size = models.PositiveIntegerField(
+        _("sample size"),
+        null=True,
+        blank=True,
+        help_text=_("Participants analysed (or animals); leave empty if unknown."),
+    )
+    intervention = models.CharField(
+        _("intervention"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'What was given, how much, how long: "nicotinamide riboside '
+            '1,000 mg/day for 6 weeks".'
+        ),
+    )
+    route = models.CharField(
+        _("route"),
+        max_length=16,
+        choices=Route.choices,
+        default=Route.NOT_APPLICABLE,
+    )
+    grade = models.CharField(
+        _("evidence grade"),
+        max_length=1,
+        choices=Grade.choices,
+        help_text=_("GRADE certainty of this source's findings."),
+    )
+    grade_rationale = models.TextField(
+        _("grade rationale"),
+        blank=True,
+        help_text=_("Why this grade: design, size, risk of bias, directness."),
+    )
+    grade_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grade confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    grade_confirmed_at = models.DateTimeField(
+        _("grade confirmed at"), null=True, blank=True
+    )
+    retraction_status = models.CharField(
+        _("retraction status"),
+        max_length=32,
+        choices=RetractionStatus.choices,
+        default=RetractionStatus.NONE,
+    )
+    retraction_notice_url = models.URLField(
+        _("retraction notice URL"), max_length=500, blank=True
+    )
+    retraction_date = models.DateField(_("retraction date"), null=True, blank=True)
+    retraction_checked_at = models.DateTimeField(
+        _("retraction status checked at"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("authors"),
+        MultiFieldPanel(
+            [
+                FieldPanel("journal"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("year"),
+                        FieldPanel("volume"),
+                        FieldPanel("issue"),
+                        FieldPanel("pages"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("doi"), FieldPanel("pmid")]),
+                FieldPanel("url"),
+                FieldPanel("publication_type"),
+            ],
+            heading=_("Publication"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("study_design"),
+                        FieldPanel("population"),
+                        FieldPanel("sample_size"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("intervention"), FieldPanel("route")]),
+            ],
+            heading=_("Study"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("grade"), FieldPanel("grade_rationale")],
+            heading=_("Evidence grade"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("retraction_status"),
+                FieldRowPanel(
+                    [FieldPanel("retraction_notice_url"), FieldPanel("retraction_date")]
+                ),
+            ],
+            heading=_("Retraction"),
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.SearchField("authors"),
+        index.SearchField("journal"),
+        index.SearchField("intervention"),
+        index.FilterField("study_design"),
+        index.FilterField("population"),
+        index.FilterField("grade"),
+        index.FilterField("retraction_status"),
+        index.FilterField("year"),
+    ]
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"], condition=~Q(doi=""), name="source_unique_doi"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~Q(pmid=""), name="source_unique_pmid"
+            ),
+        ]
+
+    def __str__(self):
+        first_author = self.authors.split(",")[0].strip()
+        label = f"{first_author} {self.year}" if first_author and self.year else ""
+        return f"{label}: {self.title}" if label else self.title
+
+    def save(self, *args, **kwargs):
+        self.doi = normalize_doi(self.doi)
+        self.pmid = normalize_pmid(self.pmid)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        self.doi = normalize_doi(self.doi)
+        self.pmid = normalize_pmid(self.pmid)
+        if self.doi and not is_valid_doi(self.doi):
+            errors["doi"] = _(
+                "This is not a DOI. A DOI starts with 10., then a registrant "
+                "number, a slash and a suffix: 10.1126/science.abe9985."
+            )
+        if self.pmid and not is_valid_pmid(self.pmid):
+            errors["pmid"] = _(
+                "A PMID is a number of up to nine digits, e.g. 29599478."
+            )
+        for name, value in (("doi", self.doi), ("pmid", self.pmid)):
+            if value and name not in errors:
+                twin = (
+                    Source.objects.filter(**{name: value}).exclude(pk=self.pk).first()
+                )
+                if twin is not None:
+                    errors[name] = _(
+                        "The library already has this %(field)s: “%(title)s”. "
+                        "Edit that source instead of adding it again."
+                    ) % {"field": name.upper(), "title": twin}
+        if self.retraction_status == RetractionStatus.NONE and self.retraction_date:
+            errors["retraction_date"] = _(
+                "A retraction date needs a retraction status other than None."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # DOI and PMID uniqueness is checked in clean(), with a clearer message.
+        super().validate_constraints(exclude={*(exclude or ()), "doi", "pmid"})
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retraction_status == RetractionStatus.RETRACTED
+
+    @property
+    def grade_words(self) -> str:
+        return str(GRADE_WORDS.get(self.grade, ""))
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def first_author(self) -> str:
+        return self.authors.split(",")[0].strip()

@@ -1,0 +1,6 @@
+"""Medical review of passages.
+
+- `state`: where a passage stands, from loaded decisions (the rules);
+- `data`: loading decisions and authorship for a page's passages;
+- `decisions`: recording a reviewer's decision, and who wrote each text.
+"""

@@ -1,0 +1,150 @@
+"""Every vocabulary of the evidence app, once, and the small tables built on them.
+
+Sources are graded with StudyDesign, Population, Route, Grade and
+RetractionStatus; passages carry a PassageRole and cite with a Stance;
+medical reviewers record a Decision and a Certainty. Stored values are the
+choices' values, so renaming a label never touches the data.
+
+The identifiers a Source may carry are spelt here too. A DOI is
+case-insensitive (the DOI Handbook, section 2.4), so it is stored in lower
+case without any resolver prefix; two spellings of one DOI must compare
+equal or the library fills with duplicates. A PMID is a positive integer.
+"""
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StudyDesign(models.TextChoices):
+    META_ANALYSIS = "meta_analysis", _("Meta-analysis")
+    SYSTEMATIC_REVIEW = "systematic_review", _("Systematic review")
+    RCT = "rct", _("Randomised controlled trial")
+    COHORT = "cohort", _("Cohort study")
+    CASE_CONTROL = "case_control", _("Case-control study")
+    CROSS_SECTIONAL = "cross_sectional", _("Cross-sectional study")
+    CASE_SERIES = "case_series", _("Case series or report")
+    ANIMAL = "animal", _("Animal study")
+    IN_VITRO = "in_vitro", _("In-vitro study")
+    NARRATIVE_REVIEW = "narrative_review", _("Narrative review")
+    GUIDELINE = "guideline", _("Guideline")
+    EXPERT_OPINION = "expert_opinion", _("Expert opinion")
+
+
+class Population(models.TextChoices):
+    HUMAN = "human", _("Humans")
+    ANIMAL = "animal", _("Animals")
+    CELL = "cell", _("Cells")
+    NONE = "none", _("Not applicable")
+
+
+class Route(models.TextChoices):
+    ORAL = "oral", _("Oral")
+    INTRAVENOUS = "intravenous", _("Intravenous")
+    INTRAMUSCULAR = "intramuscular", _("Intramuscular")
+    SUBCUTANEOUS = "subcutaneous", _("Subcutaneous")
+    TOPICAL = "topical", _("Topical")
+    INHALED = "inhaled", _("Inhaled")
+    DIETARY = "dietary", _("Dietary")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class Grade(models.TextChoices):
+    """GRADE certainty of a body of evidence, as a letter."""
+
+    A = "A", _("A: high certainty")
+    B = "B", _("B: moderate certainty")
+    C = "C", _("C: low certainty")
+    D = "D", _("D: very low certainty")
+
+
+GRADE_WORDS = {"A": _("high"), "B": _("moderate"), "C": _("low"), "D": _("very low")}
+
+
+class RetractionStatus(models.TextChoices):
+    NONE = "none", _("None")
+    CORRECTION = "correction", _("Correction")
+    EXPRESSION_OF_CONCERN = "expression_of_concern", _("Expression of concern")
+    RETRACTED = "retracted", _("Retracted")
+
+
+class Stance(models.TextChoices):
+    """How a cited source bears on the passage that cites it."""
+
+    SUPPORTS = "supports", _("Supports")
+    CONTRADICTS = "contradicts", _("Contradicts")
+    MENTIONS = "mentions", _("Mentions")
+
+
+class PassageRole(models.TextChoices):
+    CLAIM = "claim", _("Claim: states a fact and needs a source")
+    CONTEXT = "context", _("Context: framing, transition or disclaimer")
+
+
+HUMAN_DESIGNS = frozenset(
+    {
+        "meta_analysis",
+        "systematic_review",
+        "rct",
+        "cohort",
+        "case_control",
+        "cross_sectional",
+        "case_series",
+    }
+)
+
+
+class Certainty(models.TextChoices):
+    """How sure a reviewer is of a claim, in GRADE's four levels."""
+
+    HIGH = "high", _("High")
+    MODERATE = "moderate", _("Moderate")
+    LOW = "low", _("Low")
+    VERY_LOW = "very_low", _("Very low")
+
+
+CERTAINTY_GRADE = {"high": "A", "moderate": "B", "low": "C", "very_low": "D"}
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    NOT_A_CLAIM = "not_a_claim", _("Confirm: not a claim")
+
+
+# Identifiers
+
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIXES = re.compile(
+    r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE
+)
+
+
+def normalize_doi(value: str) -> str:
+    """The DOI in its stored form: no resolver prefix, trimmed, lower case."""
+    value = (value or "").strip()
+    value = _DOI_PREFIXES.sub("", value).strip()
+    return value.lower()
+
+
+def is_valid_doi(value: str) -> bool:
+    """True for a normalised DOI of the form 10.<registrant>/<suffix>."""
+    return bool(DOI_PATTERN.match(value or ""))
+
+
+def normalize_pmid(value) -> str:
+    """The PMID as a string of digits, without a "PMID:" label."""
+    value = str(value or "").strip()
+    return re.sub(r"^pmid:\s*", "", value, flags=re.IGNORECASE)
+
+
+def is_valid_pmid(value: str) -> bool:
+    """True for a PMID: digits only, not starting with zero, at most 9."""
+    return bool(re.fullmatch(r"[1-9]\d{0,8}", value or ""))
+
+
+def normalize_title(value: str) -> str:
+    """A title reduced for duplicate matching: lower case, letters and digits."""
+    value = re.sub(r"^\s*retracted(?: article)?\s*:\s*", "", value or "", flags=re.I)
+    return " ".join(re.findall(r"[a-z0-9]+", value.lower()))

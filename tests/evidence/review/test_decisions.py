@@ -1,0 +1,331 @@
+"""Recording review decisions, their states, authorship and who may do what."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.models import PageLogEntry
+
+from articles.models import ArticlePage
+from evidence.gate import PublishBlocked
+from evidence.gate.publish import publish_latest
+from evidence.models import PassageAuthorship, ReviewDecision
+from evidence.passages import read_passages
+from evidence.review.data import review_states
+from evidence.review.decisions import ReviewRefused, record_authorship, record_decision
+from tests.evidence.admin_forms import page_form_data
+from tests.factories import (
+    SourceFactory,
+    approve,
+    edit_body,
+    make_article,
+    paragraph,
+    set_passage_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def latest(page):
+    return ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+
+
+@pytest.fixture
+def article(article_index, writer):
+    return make_article(
+        article_index,
+        body=[
+            paragraph("NAD+ levels fall with age.", sources=[SourceFactory()]),
+            paragraph("NAD+ infusions reverse ageing in adults.", role="context"),
+            paragraph("Read on.", role="context"),
+        ],
+        owner=writer,
+    )
+
+
+def ids(page):
+    return [p.block_id for p in read_passages(latest(page))]
+
+
+def test_decision_is_pinned_to_the_latest_version_and_logged(article, reviewer):
+    claim_id = ids(article)[0]
+    decision = record_decision(article, claim_id, reviewer, "approve")
+    [passage] = [p for p in read_passages(latest(article)) if p.block_id == claim_id]
+    assert decision.fingerprint == passage.fingerprint
+    assert decision.revision_id == article.latest_revision_id
+    assert decision.excerpt == "NAD+ levels fall with age."
+    assert decision.certainty == decision.suggested_certainty != ""
+    entry = PageLogEntry.objects.get(page=article, action="evidence.review_decision")
+    assert entry.user == reviewer
+    assert "Approved passage 1" in entry.message
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("writer", False),
+        ("editor", False),
+        ("anonymous", False),
+        ("reviewer", True),
+        ("superuser", True),
+    ],
+)
+def test_who_may_record_decisions(
+    who, allowed, article, request, writer, editor, reviewer, superuser
+):
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    claim_id = ids(article)[0]
+    if allowed:
+        record_decision(article, claim_id, user, "approve")
+    else:
+        with pytest.raises(ReviewRefused, match="Only medical reviewers"):
+            record_decision(article, claim_id, user, "approve")
+        assert not ReviewDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("writer", False),
+        ("reviewer", False),
+        ("anonymous", False),
+        ("editor", True),
+        ("superuser", True),
+    ],
+)
+def test_who_may_publish(
+    who, allowed, article, request, writer, editor, reviewer, superuser
+):
+    approve(article, reviewer)
+    user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
+    if allowed:
+        publish_latest(article, user)
+        assert ArticlePage.objects.get(pk=article.pk).live
+    else:
+        with pytest.raises(PermissionDenied):
+            publish_latest(article, user)
+        assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_writer_pressing_publish_in_the_editor_only_saves_a_draft(
+    client, article_index, writer_in_group, reviewer
+):
+    page = make_article(
+        article_index,
+        body=[paragraph(sources=[SourceFactory()])],
+        owner=writer_in_group,
+    )
+    approve(page, reviewer)
+    client.force_login(writer_in_group)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    client.post(url, page_form_data(latest(page), "publish"))
+    assert not ArticlePage.objects.get(pk=page.pk).live
+
+
+def test_anonymous_cannot_reach_the_editor(client, article):
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = client.post(url, page_form_data(latest(article), "publish"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_request_for_changes_needs_a_note(article, reviewer):
+    with pytest.raises(ReviewRefused, match="needs a note"):
+        record_decision(article, ids(article)[0], reviewer, "request_changes")
+
+
+def test_not_a_claim_only_for_context_passages(article, reviewer):
+    claim_id, context_id, _ = ids(article)
+    with pytest.raises(ReviewRefused, match="marked as a claim"):
+        record_decision(article, claim_id, reviewer, "not_a_claim")
+    record_decision(article, context_id, reviewer, "not_a_claim")
+
+
+def test_unknown_passage_is_refused(article, reviewer):
+    with pytest.raises(ReviewRefused, match="not in the latest version"):
+        record_decision(article, "no-such-block", reviewer, "approve")
+
+
+def test_self_approval_is_refused(article_index, reviewer):
+    page = make_article(
+        article_index, body=[paragraph(sources=[SourceFactory()])], owner=reviewer
+    )
+    with pytest.raises(ReviewRefused) as refused:
+        record_decision(page, ids(page)[0], reviewer, "approve")
+    assert refused.value.messages == [
+        "You wrote this passage’s current text; another reviewer must approve it."
+    ]
+
+
+def test_a_changed_certainty_needs_a_reason(article, reviewer):
+    claim_id = ids(article)[0]
+    suggested = record_decision(article, claim_id, reviewer, "approve").certainty
+    other = "very_low" if suggested != "very_low" else "low"
+    with pytest.raises(ReviewRefused, match="Say why"):
+        record_decision(article, claim_id, reviewer, "approve", certainty=other)
+    decision = record_decision(
+        article,
+        claim_id,
+        reviewer,
+        "approve",
+        certainty=other,
+        certainty_reason="Only one small trial.",
+    )
+    assert (decision.certainty, decision.suggested_certainty) == (other, suggested)
+
+
+def test_review_states(article, writer, reviewer):
+    claim_id, flagged_id, plain_id = ids(article)
+    states = review_states(latest(article))
+    assert [states[i].status for i in (claim_id, flagged_id, plain_id)] == [
+        "unreviewed",
+        "unreviewed",
+        "not_needed",
+    ]
+    approve(article, reviewer)
+    states = review_states(latest(article))
+    assert states[claim_id].status == "approved"
+    assert states[claim_id].reviewers == (reviewer,)
+    assert states[claim_id].certainty
+    assert states[flagged_id].status == "confirmed_not_claim"
+    set_passage_text(article, writer, 0, "NAD+ levels fall sharply with age.")
+    assert review_states(latest(article))[claim_id].status == "changed_since_approval"
+    record_decision(
+        article, claim_id, reviewer, "request_changes", note="Which tissue?"
+    )
+    state = review_states(latest(article))[claim_id]
+    assert state.status == "changes_requested"
+    assert state.decision.note == "Which tissue?"
+
+
+def test_approval_of_a_reviewer_who_wrote_the_text_is_not_counted(
+    article_index, reviewer, second_reviewer
+):
+    page = make_article(
+        article_index, body=[paragraph(sources=[SourceFactory()])], owner=reviewer
+    )
+    [passage] = read_passages(latest(page))
+    ReviewDecision.objects.create(
+        page=page,
+        block_id=passage.block_id,
+        fingerprint=passage.fingerprint,
+        decision="approve",
+        reviewer=reviewer,
+    )
+    state = review_states(latest(page))[passage.block_id]
+    assert state.status == "unreviewed" and state.self_approved
+    approve(page, second_reviewer)
+    assert review_states(latest(page))[passage.block_id].status == "approved"
+
+
+def test_decisions_are_append_only(article, reviewer):
+    decision = record_decision(article, ids(article)[0], reviewer, "approve")
+    decision.note = "edited"
+    with pytest.raises(Exception, match="append-only"):
+        decision.save()
+    with pytest.raises(Exception, match="append-only"):
+        decision.delete()
+
+
+# --- authorship ---------------------------------------------------------------
+
+
+def test_new_text_is_credited_to_the_revisions_user(article, writer, reviewer):
+    set_passage_text(article, reviewer, 0, "NAD+ levels fall with age in muscle.")
+    authors = dict(
+        PassageAuthorship.objects.filter(page=article).values_list(
+            "text_hash", "author__username"
+        )
+    )
+    assert sorted(authors.values()) == ["reviewer1", "writer1", "writer1", "writer1"]
+
+
+def test_changing_only_citations_keeps_the_author(article, reviewer):
+    def add_citation(blocks):
+        blocks[0]["value"]["citations"] += paragraph(sources=[SourceFactory()])[
+            "value"
+        ]["citations"]
+        return blocks
+
+    edit_body(article, reviewer, add_citation)
+    assert not PassageAuthorship.objects.filter(author=reviewer).exists()
+    # so the reviewer who only added a source may approve the passage
+    record_decision(article, ids(article)[0], reviewer, "approve")
+
+
+def test_resaving_in_the_editor_keeps_the_author(client, article, editor, reviewer):
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = client.post(url, page_form_data(latest(article)))
+    assert response.status_code == 302
+    stored = latest(article).body.raw_data[0]["value"]["text"]
+    assert "data-block-key" in stored  # the editor rewrote the stored text
+    assert "data-block-key" not in read_passages(latest(article))[0].content
+    assert not PassageAuthorship.objects.filter(author=editor).exists()
+
+
+def test_authorship_costs_one_query_per_save(article, writer):
+    revision = ArticlePage.objects.get(pk=article.pk).get_latest_revision()
+    with CaptureQueriesContext(connection) as ctx:
+        record_authorship(revision)
+    assert len(ctx.captured_queries) == 1
+
+
+def test_refused_publish_reports_problems_for_the_api(article, editor):
+    with pytest.raises(PublishBlocked) as refused:
+        publish_latest(article, editor)
+    assert {p.as_dict()["rule"] for p in refused.value.problems} == {
+        "unapproved_claim",
+        "unconfirmed_context",
+    }
+
+
+def test_decisions_read_without_reviewers_follow_the_same_counting_rule(
+    article, reviewer, superuser, editor
+):
+    """The article page's SQL statement and the ORM query agree on who counts:
+    active medical reviewers and superusers, not other staff, not a
+    deactivated reviewer; decisions in order, dates as datetimes."""
+    from evidence.review.data import ReviewData
+    from tests.factories import user_in_group
+
+    former = user_in_group("Medical reviewers", username="former1")
+    passages = read_passages(latest(article))
+    claim = passages[0]
+    for user in (reviewer, superuser, editor, former):
+        ReviewDecision.objects.create(
+            page=article,
+            revision_id=article.latest_revision_id,
+            block_id=claim.block_id,
+            fingerprint=claim.fingerprint,
+            decision="approve",
+            certainty="low",
+            reviewer=user,
+        )
+    former.is_active = False
+    former.save()
+
+    def rows(data):
+        return [
+            (
+                d.pk,
+                d.reviewer_id,
+                d.created_at,
+                d.fingerprint,
+                d.decision,
+                bool(d.reviewer_counts),
+            )
+            for d in data.decisions[claim.block_id]
+        ]
+
+    with CaptureQueriesContext(connection) as ctx:
+        fast = ReviewData.load(passages, with_reviewers=False)
+    assert len(ctx.captured_queries) == 2  # decisions, authorship
+    full = ReviewData.load(passages)
+    assert rows(fast) == rows(full)
+    counted = {reviewer_id for _, reviewer_id, *_, counts in rows(fast) if counts}
+    assert counted == {reviewer.pk, superuser.pk}
+    assert fast.decisions[claim.block_id][0].created_at.tzinfo is not None
+    assert fast.authors == full.authors
