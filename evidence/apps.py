@@ -10,3 +10,7 @@ class EvidenceConfig(AppConfig):
         from evidence.gate import signals
 
         signals.connect()
+
+        from evidence.living import signals as living_signals
+
+        living_signals.connect()

@@ -196,12 +196,18 @@ def search_results_posted(
     limiter=None,
     sleep: http.Sleep = time.sleep,
     known: Callable[[Iterable[str]], set[str]] | None = None,
-    page_size: int = PAGE_SIZE,
-    max_records: int = MAX_RECORDS,
+    page_size: int | None = None,
+    max_records: int | None = None,
 ) -> SearchResult:
     """Studies matching ``query`` whose results were first posted in the
-    window, less those ``known`` says the caller has seen."""
+    window, less those ``known`` says the caller has seen.
+
+    At most ``max_records`` studies are read (``MAX_RECORDS``), in pages of
+    ``page_size`` (``PAGE_SIZE``).
+    """
     limiter = limiter or _limiter
+    page_size = page_size or PAGE_SIZE
+    max_records = max_records or MAX_RECORDS
     result = SearchResult(CLINICALTRIALS, query, since, until)
     token = ""
     seen = 0
