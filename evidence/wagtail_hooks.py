@@ -56,3 +56,7 @@ def library_listing_buttons(snippet, user, next_url=None):
     if isinstance(snippet, Source):
         return library.source_buttons(snippet, user)
     return []
+
+
+# Living evidence: schedules, saved searches, re-review flags.
+from evidence.living import wagtail_hooks as living_hooks  # noqa: E402, F401

@@ -32,6 +32,7 @@ from evidence.analysis.certainty import (
 )
 from evidence.analysis.evaluation import page_subject
 from evidence.gate.rules import evaluate
+from evidence.living.views import review_context
 from evidence.models import MedicalReviewTask, ReviewDecision
 from evidence.passages import Passage, analyse_passages
 from evidence.review.data import review_states
@@ -353,6 +354,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                 for decision in history
             ],
             review_url=self.url(),
+            living=review_context(self.page, self.version, rows),
             **self.workflow_context(),
         )
         return context

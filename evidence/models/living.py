@@ -153,6 +153,20 @@ class SavedSearch(models.Model):
         super().clean()
         self.pubmed_query = self.pubmed_query.strip()
         self.trials_query = self.trials_query.strip()
+        if self.page_id is None and self.source_id is None:
+            raise ValidationError(
+                {
+                    "source": _(
+                        "Choose the Source whose citing claims this search "
+                        "watches (searches on one claim are added from the "
+                        "review screen)."
+                    )
+                }
+            )
+        if self.page_id is not None and self.source_id is not None:
+            raise ValidationError(
+                {"source": _("This search watches one claim; it has no Source.")}
+            )
         if not (self.pubmed_query or self.trials_query):
             raise ValidationError(
                 {
