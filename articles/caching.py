@@ -163,6 +163,11 @@ def on_page_published(sender, instance, **kwargs):
     invalidate_page_and_listings(instance)
 
 
+def on_review_reconfirmed(sender, page, **kwargs):
+    """A re-confirmation changed the page's "medically reviewed on" date."""
+    invalidate_page_and_listings(page)
+
+
 def on_source_saved(sender, instance, **kwargs):
     from wagtail.models import Page
 
@@ -180,10 +185,12 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished
 
+    from evidence.living.schedule import review_reconfirmed
     from evidence.models import Source
 
     page_published.connect(on_page_published, dispatch_uid="nadsite_cache_publish")
     page_unpublished.connect(on_page_published, dispatch_uid="nadsite_cache_unpublish")
+    review_reconfirmed.connect(on_review_reconfirmed, dispatch_uid="nadsite_cache_rc")
     post_save.connect(on_source_saved, sender=Source, dispatch_uid="nadsite_cache_src")
     post_delete.connect(
         on_source_saved, sender=Source, dispatch_uid="nadsite_cache_src_delete"

@@ -190,7 +190,37 @@ def load_demo_content() -> DemoReport:
             if publish:
                 publish_demo_article(page, users)
         report.add(f"article /articles/{spec['slug']}/", created)
+        if publish:
+            load_living_evidence(page, users["reviewer"], report)
     return report
+
+
+DEMO_SEARCH = {
+    "pubmed_query": (
+        '"nicotinamide riboside"[tiab] OR "nicotinamide mononucleotide"[tiab]'
+    ),
+    "trials_query": "nicotinamide riboside",
+}
+
+
+def load_living_evidence(page: ArticlePage, reviewer, report: DemoReport) -> None:
+    """The live article's first claim is watched by a saved search, and the
+    article has its scheduled next review."""
+    from evidence.living.models import SavedSearch
+    from evidence.living.schedule import sync_schedule
+
+    page = ArticlePage.objects.get(pk=page.pk)
+    if page.live:
+        sync_schedule(page)
+    first_claim = next((p for p in read_passages(page) if p.is_claim), None)
+    if first_claim is None:
+        return
+    _, created = SavedSearch.objects.get_or_create(
+        page=page,
+        block_id=first_claim.block_id,
+        defaults={**DEMO_SEARCH, "created_by": reviewer},
+    )
+    report.add("saved search on the first claim of the live article", created)
 
 
 DEMO_REVIEWER_PROFILE = {
