@@ -243,6 +243,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Email (review reminders, refused scheduled publishes). With DEBUG=1 mail
+# is printed on the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "nadsite <noreply@example.org>"
+)
+
 # Contact details sent with requests to Crossref and NCBI, as both ask.
 NADSITE_CONTACT_EMAIL = os.environ.get("NADSITE_CONTACT_EMAIL", "editors@example.org")
 NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
