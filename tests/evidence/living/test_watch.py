@@ -5,7 +5,7 @@ come from different queries (../shared/fixtures/README.md): the efetch body
 stands for whatever new PMIDs the search asked for. No recorded efetch
 holds a randomised trial, so the PubMed candidates here are the two
 journal articles PubMed recorded; the randomised trial with posted results
-is ClinicalTrials.gov's (tests/evidence/ingest/test_clinicaltrials.py).
+is ClinicalTrials.gov's (tests/evidence/library/ingest/test_clinicaltrials.py).
 """
 
 import datetime
