@@ -61,9 +61,9 @@ def build():
     from django.utils import timezone
     from wagtail.models import Locale, Page
 
+    from articles.demo.site_tree import ensure_site_tree
     from articles.models import ArticlePage
-    from articles.site_tree import ensure_site_tree
-    from evidence.living.models import EvidenceFlag, ReviewSchedule
+    from evidence.models import EvidenceFlag, ReviewSchedule
     from tests.factories import UserFactory
 
     _, index = ensure_site_tree()

@@ -206,8 +206,8 @@ DEMO_SEARCH = {
 def load_living_evidence(page: ArticlePage, reviewer, report: DemoReport) -> None:
     """The live article's first claim is watched by a saved search, and the
     article has its scheduled next review."""
-    from evidence.living.models import SavedSearch
     from evidence.living.schedule import sync_schedule
+    from evidence.models import SavedSearch
 
     page = ArticlePage.objects.get(pk=page.pk)
     if page.live:

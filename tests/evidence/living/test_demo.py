@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.models import ArticlePage
-from evidence.living.models import ReviewSchedule, SavedSearch
-from tests.evidence import recorded_http as rec
+from evidence.models import ReviewSchedule, SavedSearch
+from tests.evidence.library import recorded_http as rec
 
 pytestmark = pytest.mark.django_db
 
