@@ -55,6 +55,16 @@ class Example:
         return _ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), self.text)
 
     @property
+    def passage(self) -> str:
+        """The text as the detector receives it from a page: a table row
+        read with its header, other forms as written."""
+        if self.form == "table":
+            from evidence.analysis.text import table_row_text
+
+            return table_row_text(*self.table)
+        return self.decoded
+
+    @property
     def table(self) -> tuple[list[str], list[str]] | None:
         """A table row's header cells and its own cells, or None."""
         if self.form != "table":
