@@ -18,14 +18,12 @@ This module is pure Python: it imports nothing from Django or the models.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-import pysbd
-
-from evidence.analysis import lexicon
+from evidence.analysis import claim_model, lexicon
+from evidence.analysis.sentences import sentence_spans, split_sentences
+from evidence.analysis.text import normalise, text_from_html
 
 STRONG = "strong"
 CAUSAL = "causal"
@@ -58,83 +56,33 @@ class SentenceVerdict:
     strength: str
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
-
-
-_BLOCK_TAG_RE = re.compile(
-    r"</?(?:p|div|h[1-6]|li|ul|ol|blockquote|pre|table|tr|thead|tbody|"
-    r"section|article|header|footer|figure|figcaption|hr)\b[^>]*>",
-    re.IGNORECASE,
-)
-_BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_CELL_RE = re.compile(r"</?t[dh]\b[^>]*>", re.IGNORECASE)
-_TAG_RE = re.compile(r"<[^>]+>")
-_SCRIPT_RE = re.compile(
-    r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
-
-
 def html_to_text(html_text: str) -> str:
-    """Plain text of a stored rich-text passage.
+    """Plain text of a stored rich-text passage, as the page shows it.
 
     Block elements (paragraphs, headings, list items) become paragraphs of
     their own so a heading is never run into the sentence after it; inline
-    tags disappear and entities are decoded.
+    tags disappear and entities are decoded (see ``text.text_from_html``).
     """
-    if not html_text:
-        return ""
-    text = _SCRIPT_RE.sub(" ", html_text)
-    text = _BR_RE.sub("\n", text)
-    text = _BLOCK_TAG_RE.sub("\n\n", text)
-    text = _CELL_RE.sub(" | ", text)
-    text = _TAG_RE.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ")
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return text_from_html(html_text)
 
 
-def _join_wrapped_lines(text: str) -> str:
-    """Turns a line break inside a wrapped sentence into a space.
-
-    The text keeps its length, so offsets still point into the original.
-    """
-    chars = list(text)
-    for match in re.finditer(r"(?<=[^\s.!?:;])\n(?=[ \t]*[a-z(])", text):
-        chars[match.start()] = " "
-    return "".join(chars)
-
-
-def split_sentences(text: str) -> list[tuple[str, int, int]]:
-    """The sentences of a plain-text passage with their offsets in it.
-
-    Line breaks end sentences; abbreviations such as "et al.", "e.g." and
-    "Dr." and decimals such as "1.5 mg" do not.
-    """
-    if not text or not text.strip():
-        return []
-    prepared = _join_wrapped_lines(text)
-    sentences: list[tuple[str, int, int]] = []
-    position = 0
-    for segment in _segmenter().segment(prepared):
-        piece = segment.strip()
-        if not piece:
-            position += len(segment)
-            continue
-        start = prepared.find(piece, position)
-        if start < 0:
-            start = position
-        end = start + len(piece)
-        sentences.append((text[start:end], start, end))
-        position = end
-    return sentences
+__all__ = [
+    "detect_paragraphs",
+    "detect_sentences",
+    "format_report_text",
+    "has_claim",
+    "html_to_text",
+    "split_sentences",
+]
 
 
 def _find_cues(sentence: str) -> list[Cue]:
     cues: list[Cue] = []
     seen: set[tuple[int, int]] = set()
+    for match in lexicon.WORD_TOKEN_RE.finditer(sentence):
+        if match.group(0).lower() in lexicon.EFFECT_WORDS:
+            seen.add((match.start(), match.end()))
+            cues.append(Cue("effect", match.group(0), match.start(), match.end()))
     for kind, regex in lexicon.CUE_REGEXES:
         for match in regex.finditer(sentence):
             span = (match.start(), match.end())
@@ -144,6 +92,12 @@ def _find_cues(sentence: str) -> list[Cue]:
             cues.append(Cue(kind, match.group(0), *span))
     health = lexicon.HEALTH_RE.search(sentence)
     if health:
+        for kind, regex in lexicon.HEALTH_BOUND_REGEXES:
+            for match in regex.finditer(sentence):
+                span = (match.start(), match.end())
+                if span[0] != span[1] and span not in seen:
+                    seen.add(span)
+                    cues.append(Cue(kind, match.group(0), *span))
         for match in lexicon.MECHANISM_RE.finditer(sentence):
             span = (match.start(), match.end())
             if span not in seen:
@@ -187,6 +141,29 @@ def _is_heading(sentence: str) -> bool:
     return last == ":" and len(words) <= 5
 
 
+def _reported(sentence: str) -> bool:
+    """What others say, reported and left unanswered: "Some people say an
+    apple a day keeps the doctor away." is not the page's claim."""
+    return bool(
+        lexicon.REPORTED_RE.search(sentence)
+        and not lexicon.CONTRAST_RE.search(sentence)
+    )
+
+
+def _advertises(sentence: str, cues: list[Cue]) -> bool:
+    """Clinic advertising ("Both our locations offer NAD+ infusions.") that
+    states no effect, number, risk or proven result."""
+    kinds = {cue.kind for cue in cues}
+    return bool(lexicon.ADVERT_RE.search(sentence)) and not kinds & lexicon.HARD_KINDS
+
+
+def _asserts_effect(cues: list[Cue], start: int) -> bool:
+    """A heading that states what something does ("Turmeric Shrinks
+    Tumours") is a sentence in Title Case; one that opens with the effect
+    ("Reduced Inflammation") names a topic."""
+    return any(cue.kind in lexicon.CAUSAL_KINDS and cue.start > start for cue in cues)
+
+
 def _classify(sentence: str) -> tuple[bool, list[Cue], list[Cue]]:
     body = lexicon.BULLET_RE.sub("", sentence)
     offset = len(sentence) - len(body)
@@ -202,7 +179,9 @@ def _classify(sentence: str) -> tuple[bool, list[Cue], list[Cue]]:
         return False, cues, hedges
     if stripped.rstrip("\"'”’)*_ ").endswith("?"):
         return False, cues, hedges
-    if _is_heading(stripped) or lexicon.NEVER_CLAIM_RE.search(stripped):
+    if lexicon.NEVER_CLAIM_RE.search(stripped) or _reported(stripped):
+        return False, cues, hedges
+    if _is_heading(stripped) and not _asserts_effect(cues, offset):
         return False, cues, hedges
     kinds = {cue.kind for cue in cues}
     if (
@@ -230,32 +209,114 @@ def _strength(sentence: str, is_claim: bool, cues: list[Cue], hedges: list[Cue])
     return PLAIN
 
 
-def _verdict(sentence: str, start: int, end: int) -> SentenceVerdict:
-    is_claim, cues, hedges = _classify(sentence)
-    return SentenceVerdict(
-        text=sentence,
-        start=start,
-        end=end,
-        is_claim=is_claim,
-        cues=tuple(cues),
-        hedged=is_claim and bool(hedges),
-        hedges=tuple(hedges),
-        strength=_strength(sentence, is_claim, cues, hedges),
-    )
+def sentence_features(sentence: str) -> list[str]:
+    """What the trained model reads in a sentence: its n-grams and shape
+    (``claim_model.features``) and what the rules found in it."""
+    return _model_features(sentence, *_classify(sentence))
+
+
+def _model_features(
+    sentence: str, rule: bool, cues: list[Cue], hedges: list[Cue]
+) -> list[str]:
+    found = set(claim_model.features(sentence))
+    found.update(f"r:cue:{cue.kind}" for cue in cues)
+    if hedges:
+        found.add("r:hedge")
+    if rule:
+        found.add("r:claim")
+    if lexicon.HEALTH_RE.search(sentence):
+        found.add("r:health")
+    return sorted(found)
+
+
+def rules_find_claim(sentence: str) -> bool:
+    """The rules' verdict alone (for training and evaluation)."""
+    return _classify(sentence)[0]
+
+
+def model_finds_claim(sentence: str) -> bool:
+    """The trained model's verdict alone (for evaluation)."""
+    model = claim_model.default_model()
+    return model.probability(sentence_features(sentence)) >= model.threshold
+
+
+def _model_cue(sentence: str, model: claim_model.ClaimModel) -> Cue:
+    """Where the model's strongest words sit in the sentence, as a cue."""
+    for words in model.strongest_words(sentence, count=3):
+        pattern = r"\W+".join(re.escape(word) for word in words.split())
+        match = re.search(rf"(?<!\w){pattern}(?!\w)", sentence, re.IGNORECASE)
+        if match:
+            return Cue("model", match.group(0), match.start(), match.end())
+    stripped = sentence.strip()
+    start = sentence.find(stripped)
+    return Cue("model", stripped, start, start + len(stripped))
+
+
+def _judge(sentence: str) -> tuple[bool, list[Cue], list[Cue]]:
+    """The rules' verdict, or the model's where the rules find no claim.
+
+    Either can make a sentence a claim. When only the model does, a cue of
+    kind "model" quotes the words that weighed most. Neither counts what
+    others are reported to say, left unanswered (``_reported``), nor clinic
+    advertising that states no effect (``_advertises``).
+    """
+    rule, cues, hedges = _classify(sentence)
+    if rule:
+        return True, cues, hedges
+    if _reported(sentence) or _advertises(sentence, cues):
+        return False, cues, hedges
+    model = claim_model.default_model()
+    features = _model_features(sentence, rule, cues, hedges)
+    if model.probability(features) < model.threshold:
+        return False, cues, hedges
+    cues = sorted([*cues, _model_cue(sentence, model)], key=lambda c: (c.start, c.end))
+    return True, cues, hedges
+
+
+def _shown(cue: Cue, display: str, offset: int) -> Cue:
+    text = display[offset + cue.start : offset + cue.end]
+    return cue if text == cue.text else Cue(cue.kind, text, cue.start, cue.end)
 
 
 def detect_sentences(text: str) -> list[SentenceVerdict]:
-    """Every sentence of a plain-text passage with its claim verdict."""
-    return [_verdict(*sentence) for sentence in split_sentences(text)]
+    """Every sentence of a plain-text passage with its claim verdict.
+
+    The passage is normalised first (``text.normalise``): sentence texts
+    are as the page shows them, and offsets point into the normalised text
+    (the same as the passage when it holds no invisible characters or
+    compatibility forms). Look-alike letters are read as the Latin letters
+    they imitate.
+    """
+    normalised = normalise(text)
+    display, folded = normalised.text, normalised.folded
+    verdicts = []
+    for start, end in sentence_spans(folded):
+        sentence = folded[start:end]
+        is_claim, cues, hedges = _judge(sentence)
+        if display is not folded:
+            cues = [_shown(cue, display, start) for cue in cues]
+            hedges = [_shown(hedge, display, start) for hedge in hedges]
+        verdicts.append(
+            SentenceVerdict(
+                text=display[start:end],
+                start=start,
+                end=end,
+                is_claim=is_claim,
+                cues=tuple(cues),
+                hedged=is_claim and bool(hedges),
+                hedges=tuple(hedges),
+                strength=_strength(sentence, is_claim, cues, hedges),
+            )
+        )
+    return verdicts
 
 
 def has_claim(text: str) -> bool:
     """True when any sentence of the passage is a factual health claim."""
     if not text or not text.strip():
         return False
-    return any(
-        _classify(sentence)[0] for sentence, _start, _end in split_sentences(text)
-    )
+    folded = normalise(text).folded
+    return any(_judge(folded[start:end])[0] for start, end in sentence_spans(folded))
 
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")

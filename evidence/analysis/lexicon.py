@@ -151,7 +151,7 @@ _CUE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "percentage",
-        r"~?\d+(?:\.\d+)?\ ?(?:%|percent\b|per\ cent\b)",
+        r"~?(?<![\d.])\d+(?:\.\d+)?\ ?(?:%|percent\b|per\ cent\b)",
     ),
     (
         "statistic",
@@ -162,8 +162,7 @@ _CUE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:half|a\ third|a\ quarter|two\ thirds|majority|most)\ of\ "
         r"(?:all\ )?(?:people|adults|patients|cases|children|women|men|"
         r"deaths|users)\b |"
-        r"\b\d+(?:\.\d+)?\ ?(?:mmhg|mg/dl|mmol/l|bpm|kg|lbs?|pounds|"
-        r"minutes|hours|years|months|weeks|days)\b |"
+        r"\b\d+(?:\.\d+)?\ ?(?:mmhg|mg/dl|mmol/l|bpm|kg|lbs?|pounds)\b |"
         r"\b(?:incidence|prevalence|mortality|survival)\b |"
         r"\bmillions?\ of\ (?:people|adults|americans|children)\b |"
         r"\bmost\ (?:people|adults|patients|children|women|men|cases)\b |"
@@ -172,7 +171,8 @@ _CUE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "comparison",
-        r"\b(?:more|less|fewer|greater|higher|lower|better|worse|faster|"
+        r"\b(?:more|less|fewer)\ (?:[\w-]+\ ){1,4}?than\b |"
+        r"\b(?:greater|higher|lower|better|worse|faster|"
         r"slower|stronger|weaker|longer|shorter|safer|likelier)\ "
         r"(?:[\w-]+\ ){0,4}?than\b |"
         r"\b(?:more|less)\ (?:common|likely|frequent|effective|severe)\b |"
@@ -207,9 +207,8 @@ _CUE_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         "dosage",
-        r"\b\d[\d,.]*\ ?(?:[-–]|to)?\ ?\d*[\d,.]*\ ?(?:mg|mcg|µg|μg|g|iu|ml|"
-        r"units?|grams?|milligrams?|micrograms?|servings?|sessions?|cups?|"
-        r"glasses|drinks|tablets?|capsules?|doses?)\b |"
+        r"\b\d[\d,.]*(?:\ ?(?:[-–]|to)\ ?\d[\d,.]*)?\ ?(?:mg|mcg|µg|μg|iu|"
+        r"milligrams?|micrograms?|tablets?|capsules?|doses?)\b |"
         r"\b(?:daily|weekly|monthly)\ (?:dose|intake|allowance|limit)\b |"
         r"\bdos(?:e|es|age|ing)\b | \b(?:once|twice|three\ times)\ "
         r"(?:a|per)\ (?:day|week|month)\b | \bmg/day\b | \b/day\b",
@@ -233,9 +232,24 @@ _CUE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\brecommend(?:s|ed|ation|ations)?\b | \bguidelines?\b |"
         r"\bshould\ (?:get|take|aim|eat|drink|limit|be|have|receive|start|"
         r"stop|see|wear|apply|reapply|sleep|exercise|keep|include|check)\b |"
-        r"\b(?:need|needs)\ (?:about|at\ least|around)\b |"
-        r"\bat\ least\b | \bno\ more\ than\b | \bup\ to\b",
+        r"\b(?:need|needs)\ (?:about|at\ least|around)\b",
     ),
+)
+
+# Cues that count only next to a health term: durations, household
+# measures and limits say something about health in "Adults need 7 hours of
+# sleep", nothing in "Roast for 30 minutes".
+_HEALTH_BOUND_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "statistic",
+        r"\b\d+(?:\.\d+)?\ ?(?:minutes|hours|years|months|weeks|days)\b",
+    ),
+    (
+        "dosage",
+        r"\b\d[\d,.]*(?:\ ?(?:[-–]|to)\ ?\d[\d,.]*)?\ ?(?:g|ml|units?|grams?|"
+        r"servings?|sessions?|cups?|glasses|drinks)\b",
+    ),
+    ("guidance", r"\bat\ least\b | \bno\ more\ than\b | \bup\ to\b"),
 )
 
 _HEDGE_PATTERN = r"""
@@ -271,15 +285,18 @@ CAUSAL_KINDS = frozenset({"effect", "causal"})
 _FLAGS = re.IGNORECASE | re.VERBOSE
 
 
-def _alternation(words: list[str]) -> str:
-    return r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
-
+# Effect words are looked up word by word: one regular expression with
+# hundreds of alternatives costs more than the rest of the lexicon together.
+EFFECT_WORDS = frozenset(_EFFECT_WORDS)
+WORD_TOKEN_RE = re.compile(r"\w+")
 
 CUE_REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("effect", re.compile(_alternation(_EFFECT_WORDS), re.IGNORECASE)),
     *((kind, re.compile(pattern, _FLAGS)) for kind, pattern in _CUE_PATTERNS),
 )
 HEALTH_RE = re.compile(r"(?<![\w-])(?:" + _HEALTH_TERMS + r")(?![\w])", _FLAGS)
+HEALTH_BOUND_REGEXES = tuple(
+    (kind, re.compile(pattern, _FLAGS)) for kind, pattern in _HEALTH_BOUND_PATTERNS
+)
 MECHANISM_RE = re.compile(r"\b(?:" + _MECHANISM_PREDICATES + r")", _FLAGS)
 HEDGE_RE = re.compile(_HEDGE_PATTERN, _FLAGS)
 CERTAINTY_RE = re.compile(_CERTAINTY_PATTERN, _FLAGS)
@@ -308,12 +325,46 @@ NEVER_CLAIM_RE = re.compile(
     ^(?:below|here|next|read\ on|keep\ reading),?\ (?:we|you|i)?\b.*
         \b(?:explore|discuss|cover|look\ at|explain|learn|find\ out)\b |
     ^(?:we|we'll|let's|let\ us)\ (?:will\ )?(?:explore|discuss|look|cover|
-        examine|review|explain|dive|unpack|walk)\b |
+        examine|review|explain|dive|unpack|walk)\b
+    """,
+    _FLAGS,
+)
+
+# What lay people, adverts and sellers say: reported, not asserted, so not a
+# claim for the rules or the model, unless the sentence answers it
+# ("Companies claim it cures colds, but it does not.").
+REPORTED_RE = re.compile(
+    r"""
+    ^(?:some|many|a\ lot\ of|lots\ of|other)\ (?:[\w-]+\ ){0,2}?
+        (?:people|parents|users|customers|clients|readers|grandparents|
+        bloggers|influencers|fans|gym-goers|mums|moms|athletes|runners)
+        \ (?:[\w-]+\ ){0,2}?(?:say|said|believe|swear|claim|insist|think|
+        tell|argue|rave|ask|worry|worried)\b |
+    \b(?:my|our|your|his|her)\ (?:[\w-]+\ )?(?:mum|mom|dad|mother|father|
+        grandmother|grandma|gran|granny|grandad|grandfather|grandparents|
+        aunt|uncle|neighbour|neighbor|friends?|family|partner|sister|
+        brother|colleagues?)\ (?:[\w-]+\ ){0,2}?(?:says|said|swears|swore|
+        insists|insisted|told|tells|believes|believed|thinks|reckons)\b |
+    \b(?:someone|people|influencers|bloggers|advocates|fans|sellers|
+        reviewers|customers|critics|campaigners|gym-goers)
+        \ (?:on\ [\w-]+\ |online\ |often\ )?(?:says?|said|claims?|claimed|
+        insists?|insisted|rave|raves|swear|swears|call|calls)\b |
+    \bold\ wives'?\ tales?\b |
+    \baccording\ to\ the\ (?:brochure|advert|label|packaging|website)\b |
+    \bthe\ (?:advert|ad|brochure|label|packaging)\ (?:says|claims|promises)\b |
     \b(?:clinics?|marketers?|ads|advertisements?|advertisers?|brands?|
         companies|influencers|sellers|vendors|websites|marketing)
         \ (?:often\ |typically\ |frequently\ |now\ )?
         (?:promise|promises|claim|claims|tout|touts|advertise|advertises|
         market|sell)\b
+    """,
+    _FLAGS,
+)
+CONTRAST_RE = re.compile(
+    r"""
+    \bbut\b | \bhowever\b | \bin\ fact\b | \bactually\b | \bwhereas\b |
+    ;\s | \band\ (?:it|they|this|that)\ (?:does|do|can|will|is|are)\b |
+    \b(?:there\ is|with)\ no\ evidence\b | \bwhich\ is\ (?:true|false|wrong)\b
     """,
     _FLAGS,
 )
@@ -336,7 +387,7 @@ ADVERT_RE = re.compile(
     r"""
     \b(?:our|we)\ (?:clinics?|locations?|centers?|centres?|team|patients|
         staff|practitioners|nurses|offices?)\b |
-    \blocations?\ in\b | \bwe\ offer\b | \boffers?\ .*\bto\ our\b |
+    \blocations?\ in\b | \bwe\ offer\b | \boffers?\ [^.]{0,200}?\bto\ our\b |
     \bopen\ (?:monday|daily|seven\ days|7\ days)\b | \blocated\ (?:in|at)\b |
     \bbook\ (?:an|your)\ (?:appointment|session|consultation)\b
     """,

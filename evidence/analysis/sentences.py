@@ -4,7 +4,8 @@ A sentence ends at ".", "!" or "?" (with any closing quotes or brackets)
 followed by a space and a word that may start a sentence, and at every line
 break, except a break inside a wrapped sentence (the next line starts in
 lower case). Abbreviations such as "et al.", "e.g.", "Dr." and "vs." and
-initials such as "J." do not end a sentence; decimals such as "1.5 mg" never
+initials such as "J." do not end a sentence, nor does the number of a
+list item ("1. Enhanced DNA Repair"); decimals such as "1.5 mg" never
 look like an end. A sentence longer than ``MAX_SENTENCE_CHARS`` is cut at a
 space, so the work per sentence is bounded and the whole split is linear in
 the length of the text.
@@ -29,6 +30,7 @@ _ABBREVIATIONS = frozenset(
 # or a line break.
 _END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
 _WRAPPED_RE = re.compile(r"(?<=[^\s.!?:;])\n(?=[ \t]*[a-z(])")
+_LIST_NUMBER_RE = re.compile(r"\s*(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -88,7 +90,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if match.group(0) != "\n":
             mark = match.group(0)
             single_dot = mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1
-            if single_dot and _is_abbreviation(prepared, match.start()):
+            if single_dot and (
+                _is_abbreviation(prepared, match.start())
+                or _LIST_NUMBER_RE.fullmatch(prepared, start, match.start())
+            ):
                 continue
             if not _starts_sentence(prepared, end):
                 continue

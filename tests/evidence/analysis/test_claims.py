@@ -245,7 +245,7 @@ def test_eval_set_recall_and_precision():
         f"recall {recall:.3f}, precision {precision:.3f} "
         f"({misses} missed, {false_alarms} false alarms, {len(rows)} sentences)"
     )
-    assert recall >= 0.95, figures
+    assert recall >= 0.98, figures
     assert precision >= 0.80, figures
 
 
@@ -279,7 +279,7 @@ def test_seed_labels_recall_and_precision(seeds):
         f"recall {recall:.3f}, precision {precision:.3f} "
         f"({misses} missed, {false_alarms} false alarms, {len(pairs)} sentences)"
     )
-    assert recall >= 0.95, figures
+    assert recall >= 0.98, figures
     assert precision >= 0.80, figures
 
 
