@@ -9,9 +9,14 @@ A body is a list of blocks in the StreamField JSON shape::
 
 A block sent with its `id` keeps it, so reviews given to that passage still
 apply while its text and citations are unchanged; a block without one is new
-and gets a fresh id. Rich text keeps only what the admin editor allows
-(bold, italic, links, superscript, subscript). The blocks are then validated
-by the StreamField itself, as the admin does when a draft is saved:
+and gets a fresh id. A field left out of a block takes the block's default,
+as a new block in the editor does.
+
+This module checks what JSON cannot be bound to the editor's form: the
+shape (types, unknown keys, ids) and that cited Sources exist. The content
+rules (a heading's length, a choice, a required field once published) are
+the editor form's own (`articles.api.writing`): the rich text is kept as the
+editor keeps it (bold, italic, links, superscript, subscript), and
 publish-only rules (a claim needs a source, an approval) are the publish
 gate's, so an unfinished draft still saves.
 
@@ -25,7 +30,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from wagtail import blocks
-from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -76,11 +80,12 @@ def _join(path: str, name) -> str:
 
 
 class _ShapeChecker:
-    """Checks the JSON types of one block's value against its definition.
+    """Checks the JSON types of one block's value against its definition,
+    and fills in the defaults of fields left out.
 
-    Wagtail's own `to_python` trusts stored data; input from the API must
-    be checked first, or a number where text belongs would fail later with
-    a server error instead of a message.
+    The editor's form trusts the shape of what it is given; input from the
+    API must be checked first, or a number where text belongs would fail
+    later with a server error instead of a message.
     """
 
     def __init__(self, index: int):
@@ -92,7 +97,8 @@ class _ShapeChecker:
         self.errors.append(BodyError(self.index, path, message))
 
     def check(self, block, value, path: str):
-        """Return the value ready for `to_python`, or None after an error."""
+        """Return the value ready for the editor's form, or None after an
+        error."""
         if isinstance(block, blocks.StructBlock):
             return self._struct(block, value, path)
         if isinstance(block, blocks.ListBlock):
@@ -108,9 +114,7 @@ class _ShapeChecker:
         if isinstance(block, blocks.RichTextBlock):
             if not isinstance(value, str):
                 self.error(path, _("Must be HTML text, e.g. “<p>…</p>”."))
-                return value
-            features = getattr(block, "features", None)
-            return EditorHTMLConverter(features=features).to_database_format(value)
+            return value
         if isinstance(block, blocks.FieldBlock):
             if not isinstance(value, str):
                 self.error(path, _("Must be text."))
@@ -132,6 +136,8 @@ class _ShapeChecker:
         for name, child in block.child_blocks.items():
             if name in value and value[name] is not None:
                 checked[name] = self.check(child, value[name], _join(path, name))
+            else:
+                checked[name] = child.get_prep_value(child.get_default())
         return checked
 
     def _list(self, block, value, path):
@@ -204,8 +210,21 @@ def _flatten(error, index: int, path: str) -> list[BodyError]:
     return [BodyError(index, path, m) for m in _messages(error)]
 
 
-def clean_body(data) -> list[dict]:
-    """The body as stored StreamField data, or BodyInvalid with every error."""
+def block_errors(error: StreamBlockValidationError) -> list[BodyError]:
+    """The body's errors, as the StreamField reported them, as rows."""
+    rows = [
+        BodyError(None, "", m)
+        for e in error.non_block_errors.as_data()
+        for m in _messages(e)
+    ]
+    for index, block_error in sorted(error.block_errors.items()):
+        rows.extend(_flatten(block_error, index, ""))
+    return rows
+
+
+def check_body(data) -> list[dict]:
+    """The body's blocks, ready for the editor's form, or BodyInvalid with
+    every error."""
     if not isinstance(data, list):
         raise BodyInvalid(
             [BodyError(None, "", _("The body must be a list of blocks."))]
@@ -298,18 +317,4 @@ def clean_body(data) -> list[dict]:
             )
     if errors:
         raise BodyInvalid(errors)
-    value = block_def.to_python(raw)
-    try:
-        cleaned = block_def.clean_deferred(value)
-    except StreamBlockValidationError as error:
-        rows = [
-            BodyError(None, "", m)
-            for e in error.non_block_errors.as_data()
-            for m in _messages(e)
-        ]
-        for index, block_error in sorted(error.block_errors.items()):
-            rows.extend(_flatten(block_error, index, ""))
-        raise BodyInvalid(rows) from None
-    except ValidationError as error:
-        raise BodyInvalid([BodyError(None, "", m) for m in _messages(error)]) from None
-    return block_def.get_prep_value(cleaned)
+    return raw

@@ -108,38 +108,64 @@ class BlockInputSerializer(serializers.Serializer):
 
 @extend_schema_field(BlockInputSerializer(many=True))
 class BodyField(serializers.JSONField):
-    """The body: a list of blocks. The view checks it with
-    `articles.api.body.clean_body`, which reports each error with the
-    block's index and field."""
+    """The body: a list of blocks. The view checks its shape with
+    `articles.api.body.check_body`, then the editor's form validates it; each
+    error names the block's index and field."""
+
+
+@extend_schema_field({"type": "string", "enum": ["", *Route.values]})
+class RouteField(StrictCharField):
+    """A route from the vocabulary; the editor's form says which are valid."""
 
 
 class ArticleWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """A draft article: title, slug, standfirst, subject and body."""
+    """A draft article: title, slug, standfirst, subject and body.
 
-    title = StrictCharField(max_length=255)
-    slug = serializers.SlugField(
-        max_length=255,
+    Only the JSON types are checked here; the values are validated by the
+    page editor's own form (`articles.api.writing`), with its messages.
+    """
+
+    title = StrictCharField(allow_blank=True)
+    slug = StrictCharField(
         required=False,
-        allow_unicode=True,
+        allow_blank=True,
         help_text=_("Defaults to one made from the title."),
     )
-    standfirst = StrictCharField(max_length=2000)
-    subject_intervention = StrictCharField(
-        max_length=120, required=False, allow_blank=True
+    standfirst = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=_("May be empty in a draft; needed to publish."),
     )
-    subject_route = serializers.ChoiceField(
-        choices=Route.choices, required=False, allow_blank=True
-    )
+    subject_intervention = StrictCharField(required=False, allow_blank=True)
+    subject_route = RouteField(required=False, allow_blank=True)
     body = BodyField(required=False)
 
     def validate(self, attrs):
-        if "slug" not in attrs and "title" in attrs and self.instance is None:
+        if not self.partial and not attrs.get("slug") and attrs.get("title"):
             attrs["slug"] = slugify(attrs["title"], allow_unicode=True)[:255]
             if not attrs["slug"]:
                 raise serializers.ValidationError(
                     {"slug": [_("Give a slug: the title has no letters to make one.")]}
                 )
         return attrs
+
+
+class BodyErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(
+        allow_null=True, help_text=_("Index of the block in the body list.")
+    )
+    field = serializers.CharField(
+        allow_blank=True,
+        help_text=_("Field inside the block, e.g. citations.0.source."),
+    )
+    message = serializers.CharField()
+
+
+class BodyErrorsSerializer(serializers.Serializer):
+    """400: errors keyed by field; body errors name the block and field."""
+
+    body = BodyErrorSerializer(many=True, required=False)
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -163,6 +189,12 @@ class CalibrationWarningSerializer(serializers.Serializer):
 
 class ReadinessSerializer(serializers.Serializer):
     publishable = serializers.BooleanField()
+    errors = BodyErrorsSerializer(
+        help_text=_(
+            "Fields the editor's Publish would refuse (empty or incomplete "
+            "in the draft), keyed by field; none when the object is empty."
+        )
+    )
     problems = ProblemSerializer(many=True)
     warnings = CalibrationWarningSerializer(many=True)
 
@@ -170,21 +202,5 @@ class ReadinessSerializer(serializers.Serializer):
 class PublishRefusedSerializer(serializers.Serializer):
     publishable = serializers.BooleanField()
     detail = serializers.CharField()
+    errors = BodyErrorsSerializer()
     problems = ProblemSerializer(many=True)
-
-
-class BodyErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField(
-        allow_null=True, help_text=_("Index of the block in the body list.")
-    )
-    field = serializers.CharField(
-        allow_blank=True,
-        help_text=_("Field inside the block, e.g. citations.0.source."),
-    )
-    message = serializers.CharField()
-
-
-class BodyErrorsSerializer(serializers.Serializer):
-    """400: errors keyed by field; body errors name the block and field."""
-
-    body = BodyErrorSerializer(many=True, required=False)

@@ -6,9 +6,11 @@ publishing goes through `evidence.gate.publish.publish_latest`, the same gate
 as the admin, and reviews through `evidence.review.decisions.record_decision`.
 """
 
+import html
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,9 +23,14 @@ from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from wagtail.models import Page
+from wagtail.actions import (
+    CreatePageAction,
+    CreatePermissionError,
+    EditPermissionError,
+)
+from wagtail.utils.forms import FormValidationError
 
-from articles.api.body import BodyInvalid, clean_body
+from articles.api.body import BodyInvalid, check_body
 from articles.api.representation import article_payloads
 from articles.api.serializers import (
     ArticleSerializer,
@@ -31,6 +38,12 @@ from articles.api.serializers import (
     BodyErrorsSerializer,
     PublishRefusedSerializer,
     ReadinessSerializer,
+)
+from articles.api.writing import (
+    EditArticleAction,
+    article_form,
+    form_errors,
+    publish_errors,
 )
 from articles.models import ArticleIndexPage, ArticlePage
 from evidence.api.common import IsStaff, has_admin_access, parse_id
@@ -56,7 +69,10 @@ REVISION_PARAMETER = OpenApiParameter(
 
 
 def readiness(version) -> dict:
-    """The gate's verdict on a version, and the wording-vs-evidence warnings."""
+    """Whether a version may be published: the fields the editor's Publish
+    would refuse, the gate's problems, and the wording-vs-evidence
+    warnings."""
+    errors = publish_errors(version)
     passages = read_passages(version)
     problems = evaluate(version, passages).problems
     warnings = [
@@ -70,7 +86,8 @@ def readiness(version) -> dict:
         for warning in analysis.warnings
     ]
     return {
-        "publishable": not problems,
+        "publishable": not problems and not errors,
+        "errors": errors,
         "problems": [p.as_dict() for p in problems],
         "warnings": warnings,
     }
@@ -144,8 +161,9 @@ class ArticleViewSet(viewsets.GenericViewSet):
         latest = WantsLatest.check(request)
         return Response(self._payload(self.get_object(), latest))
 
-    def _write_data(self, partial: bool):
-        """The checked fields and the stored body, or a 400 response."""
+    def _write_fields(self, partial: bool) -> tuple[dict, Response | None]:
+        """The fields sent, checked for shape, the body's blocks ready for the
+        editor's form; or a 400 response listing every error."""
         data = self.request.data
         if not isinstance(data, dict):
             raise exceptions.ValidationError(
@@ -153,43 +171,32 @@ class ArticleViewSet(viewsets.GenericViewSet):
             )
         serializer = ArticleWriteSerializer(data=data, partial=partial)
         errors = {} if serializer.is_valid() else dict(serializer.errors)
-        body = None
+        fields = dict(serializer.validated_data) if not errors else {}
         if "body" in data:
             try:
-                body = clean_body(data["body"])
+                fields["body"] = check_body(data["body"])
             except BodyInvalid as error:
                 errors["body"] = [e.as_dict() for e in error.errors]
-        elif not partial:
-            body = []
         if errors:
-            return None, None, Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        fields = dict(serializer.validated_data)
-        fields.pop("body", None)
-        return fields, body, None
-
-    @staticmethod
-    def _slug_error(slug, parent, page=None):
-        if not Page._slug_is_available(slug, parent, page):
-            return Response(
-                {
-                    "slug": [
-                        _(
-                            "The slug “%(slug)s” is already in use by another "
-                            "article. Choose another."
-                        )
-                        % {"slug": slug}
-                    ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        return None
+            return {}, Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        if not partial:
+            fields = {
+                "standfirst": "",
+                "subject_intervention": "",
+                "subject_route": "",
+                "body": [],
+                **fields,
+            }
+        return fields, None
 
     @extend_schema(
         summary="Create a draft article",
         description=(
-            "Writers and editors. Creates a draft under /articles/ and saves "
-            "its first revision; never publishes. Body errors come back as "
-            "400 with the block index and field."
+            "Writers and editors. Creates a draft under /articles/ through "
+            "Wagtail's CreatePageAction with the page editor's own form, so it "
+            "is validated, logged and subscribed as a draft saved in the "
+            "editor; never publishes. Errors come back as 400 keyed by field; "
+            "body errors name the block index and field."
         ),
         request=ArticleWriteSerializer,
         responses={
@@ -208,16 +215,21 @@ class ArticleViewSet(viewsets.GenericViewSet):
             raise exceptions.PermissionDenied(
                 _("You may not add articles. Writers and editors may.")
             )
-        fields, body, error = self._write_data(partial=False)
-        if error is not None:
-            return error
-        if error := self._slug_error(fields["slug"], index):
-            return error
-        page = ArticlePage(**fields, body=body, owner=request.user, live=False)
-        with transaction.atomic():
-            index.add_child(instance=page)
-            page.save_revision(user=request.user, log_action=True)
-        page.refresh_from_db()
+        fields, invalid = self._write_fields(partial=False)
+        if invalid is not None:
+            return invalid
+        page = ArticlePage(owner=request.user, locale_id=index.locale_id)
+        form = article_form(fields, instance=page, parent=index, user=request.user)
+        action = CreatePageAction(page, index, user=request.user, form=form)
+        try:
+            page = action.execute()
+        except FormValidationError:
+            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        except CreatePermissionError:
+            raise exceptions.PermissionDenied(
+                _("You may not add articles. Writers and editors may.")
+            ) from None
+        page = ArticlePage.objects.get(pk=page.pk)
         return Response(
             self._payload(page, latest=True), status=status.HTTP_201_CREATED
         )
@@ -226,9 +238,11 @@ class ArticleViewSet(viewsets.GenericViewSet):
         summary="Edit a draft article",
         description=(
             "Saves a new revision with the fields sent (the body, if sent, "
-            "replaces the whole body). Blocks sent with their id keep it; "
-            "blocks without one are new. Never publishes. Allowed for whoever "
-            "may edit the page in the admin."
+            "replaces the whole body) through Wagtail's EditPageAction with the "
+            "page editor's own form: validated, locked and logged as an edit "
+            "in the editor. Blocks sent with their id keep it; blocks without "
+            "one are new. Never publishes. Allowed for whoever may edit the "
+            "page in the admin; 409 while someone else holds a lock on it."
         ),
         request=ArticleWriteSerializer,
         responses={
@@ -240,34 +254,42 @@ class ArticleViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         page = self.get_object()
-        tester = page.permissions_for_user(request.user)
-        if not tester.can_edit():
+        if not page.permissions_for_user(request.user).can_edit():
             raise exceptions.PermissionDenied(_("You may not edit this article."))
-        if tester.page_locked():
-            return Response(
-                {"detail": _("This article is locked; ask whoever locked it.")},
-                status=status.HTTP_409_CONFLICT,
-            )
-        fields, body, error = self._write_data(partial=True)
-        if error is not None:
-            return error
-        with transaction.atomic():
-            draft = page.get_latest_revision_as_object()
-            if "slug" in fields and (
-                error := self._slug_error(fields["slug"], page.get_parent(), page)
-            ):
-                return error
-            for name, value in fields.items():
-                setattr(draft, name, value)
-            if body is not None:
-                draft.body = body
-            if not page.live:
-                # As the admin does: a page that was never published keeps
-                # its draft in the page row too.
-                draft.save()
-            draft.save_revision(user=request.user, log_action=True)
-        page.refresh_from_db()
+        if locked := self._locked(page, request.user):
+            return locked
+        fields, invalid = self._write_fields(partial=True)
+        if invalid is not None:
+            return invalid
+        draft = page.get_latest_revision_as_object()
+        form = article_form(
+            fields, instance=draft, parent=page.get_parent(), user=request.user
+        )
+        action = EditArticleAction(draft, user=request.user, form=form)
+        try:
+            action.execute()
+        except FormValidationError:
+            return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
+        except EditPermissionError:
+            if locked := self._locked(page, request.user):
+                return locked
+            raise exceptions.PermissionDenied(
+                _("You may not edit this article.")
+            ) from None
+        page = ArticlePage.objects.get(pk=page.pk)
         return Response(self._payload(page, latest=True))
+
+    @staticmethod
+    def _locked(page, user):
+        """A 409 naming the lock when one stops `user` editing, else None."""
+        lock = page.get_lock()
+        if lock is None or not lock.for_user(user):
+            return None
+        message = html.unescape(strip_tags(lock.get_message(user) or ""))
+        return Response(
+            {"detail": message or _("This article is locked; ask whoever locked it.")},
+            status=status.HTTP_409_CONFLICT,
+        )
 
     @extend_schema(
         summary="Is the latest draft ready to publish?",
@@ -303,6 +325,21 @@ class ArticleViewSet(viewsets.GenericViewSet):
     )
     def publish(self, request, pk=None):
         page = self.get_object()
+        if not page.permissions_for_user(request.user).can_publish():
+            raise exceptions.PermissionDenied(_("You may not publish this article."))
+        if errors := publish_errors(page.get_latest_revision_as_object()):
+            return Response(
+                {
+                    "publishable": False,
+                    "detail": _(
+                        "This version cannot be published: some fields are "
+                        "empty or incomplete. Fix them and save a new draft."
+                    ),
+                    "errors": errors,
+                    "problems": [],
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         try:
             publish_latest(page, request.user)
         except PublishBlocked as blocked:
@@ -312,6 +349,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
                     "publishable": False,
                     "detail": " ".join(messages)
                     or _("This version may not go live yet."),
+                    "errors": {},
                     "problems": [p.as_dict() for p in blocked.problems],
                 },
                 status=status.HTTP_409_CONFLICT,

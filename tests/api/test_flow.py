@@ -1,5 +1,7 @@
 """The whole editorial flow through the API alone, as a client would run it."""
 
+import re
+
 import pytest
 
 from tests.api.conftest import client_for
@@ -131,7 +133,12 @@ def test_draft_to_live_article_through_the_api(
     assert decision["certainty"] == decision["suggested_certainty"] != ""
 
     ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
-    assert ready == {"publishable": True, "problems": [], "warnings": ready["warnings"]}
+    assert ready == {
+        "publishable": True,
+        "errors": {},
+        "problems": [],
+        "warnings": ready["warnings"],
+    }
 
     published = editor_client.post(f"/api/v1/articles/{article['id']}/publish/")
     assert published.status_code == 200, published.json()
@@ -142,7 +149,10 @@ def test_draft_to_live_article_through_the_api(
     public = anon_client.get(f"/api/v1/articles/{article['id']}/").json()
     [passage] = public["passages"]
     assert passage["block_id"] == block_id
-    assert passage["html"] == f"<p>{CLAIM}</p>"
+    # Stored as the page editor stores rich text: a key on each paragraph.
+    assert re.fullmatch(
+        rf'<p data-block-key="\w+">{re.escape(CLAIM)}</p>', passage["html"]
+    )
     assert passage["text"] == CLAIM
     assert passage["review"]["status"] == "approved"
     assert passage["review"]["certainty"] == decision["certainty"]

@@ -24,7 +24,7 @@ def _list_items(items, to_value):
 
 def _citation(value):
     return {
-        "source": str(value["source"]),
+        "source": "" if value.get("source") is None else str(value["source"]),
         "stance": value.get("stance", "supports"),
         "locator": value.get("locator", ""),
     }
