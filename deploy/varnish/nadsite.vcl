@@ -1,0 +1,118 @@
+vcl 4.1;
+
+# nadsite behind Varnish 7 (Debian's `varnish` + `varnish-modules` for xkey).
+#
+# Caches whole public pages for anonymous readers, only when the app says a
+# response is public (`Cache-Control: public, s-maxage=...`), tagged with the
+# app's `xkey` header (the page, every Source it cites, the listings it
+# shows). The app purges on publish, unpublish, move, slug change, delete and
+# Source changes: a `PURGE` of a URL, or a `PURGE` with an `xkey-purge` header
+# naming tags (one request for every page citing a Source). Purges are
+# honoured only from the `purgers` ACL.
+#
+# The backends, their health probe, the round-robin director `app` and the
+# `purgers` ACL live in backends.vcl beside this file: deploy/stack.py
+# writes one for the loopback stack, backends.example.vcl shows one for
+# real hosts.
+
+import directors;
+import std;
+import xkey;
+
+include "backends.vcl";
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Purge not allowed from this address"));
+        }
+        if (req.http.xkey-purge) {
+            set req.http.x-purged = xkey.purge(req.http.xkey-purge);
+            return (synth(200, "Purged " + req.http.x-purged));
+        }
+        return (purge);
+    }
+    if (req.method == "BAN" || req.method == "REFRESH") {
+        return (synth(405, "Method not allowed"));
+    }
+
+    set req.backend_hint = app.backend();
+    # Serve an expired copy for a few seconds while a fresh one is fetched;
+    # much longer only when every app server is down (see vcl_backend_response).
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = 10s;
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # The admin, Django's admin and the API are never cached.
+    if (req.url ~ "^/(admin|django-admin|api)(/|\?|$)") {
+        return (pass);
+    }
+    # Signed-in users and API clients: their responses are their own.
+    if (req.http.Authorization) {
+        return (pass);
+    }
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
+        return (pass);
+    }
+    # Anonymous readers: cookies (analytics, a stale csrftoken) play no part
+    # in a public page, so they must not split or bypass the cache.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_hash {
+    # One site per Varnish: the path and query name the page whatever host
+    # name the reader used, so Wagtail's URL purges (sent with the Site's
+    # host name) reach every copy. Behind TLS the scheme is part of the key.
+    hash_data(req.url);
+    hash_data(req.http.X-Forwarded-Proto);
+    return (lookup);
+}
+
+sub vcl_backend_response {
+    # A failed background refresh keeps the stale copy rather than replace it.
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        return (abandon);
+    }
+    # Only what the app marks public is stored: never a response that sets a
+    # cookie, says private/no-store, or says nothing (the API, forms, errors).
+    if (bereq.uncacheable) {
+        return (deliver);
+    }
+    if (beresp.http.Set-Cookie
+        || !beresp.http.Cache-Control
+        || beresp.http.Cache-Control !~ "(?i)\bpublic\b"
+        || beresp.http.Cache-Control ~ "(?i)\b(private|no-store|no-cache)\b") {
+        set beresp.ttl = 30s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
+    # Up to an hour past its time when the app servers cannot answer.
+    set beresp.grace = 1h;
+    return (deliver);
+}
+
+sub vcl_deliver {
+    if (obj.uncacheable) {
+        set resp.http.X-Cache = "pass";
+    } elsif (obj.hits > 0) {
+        set resp.http.X-Cache = "hit";
+    } else {
+        set resp.http.X-Cache = "miss";
+    }
+    # Tags are for this cache only.
+    unset resp.http.xkey;
+    unset resp.http.Via;
+    unset resp.http.X-Varnish;
+}
+
+sub vcl_synth {
+    set resp.http.Content-Type = "text/plain; charset=utf-8";
+    set resp.http.Cache-Control = "no-store";
+    set resp.body = resp.reason + {"
+"};
+    return (deliver);
+}
