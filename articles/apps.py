@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles.caching import connect_signals
+        from articles import checks  # noqa: F401 (registers the system checks)
+        from articles.purging import connect_signals
 
         connect_signals()

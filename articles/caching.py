@@ -10,6 +10,16 @@ Stored copies are dropped when the page is published or unpublished, when a
 Source it cites changes, and, with them, the copies of the article index and
 home page above it. `NADSITE_PAGE_CACHE_SECONDS` (default 300; 0 turns the
 cache off) says how long a copy may be served.
+
+The same rule tells shared caches in front of the app (Varnish, a CDN) what
+they may store. A response a stored copy could answer says so:
+`Cache-Control: public, max-age=<NADSITE_BROWSER_CACHE_SECONDS>,
+s-maxage=<NADSITE_SHARED_CACHE_SECONDS>`, with an `xkey` header naming what
+it shows (`page-<id>` for the page and every page it lists, `source-<id>`
+for every Source it cites), the keys `articles.purging` purges by. Anything
+personal (a signed-in user, a preview, a form's CSRF token, a message, a
+cookie set) says `Cache-Control: private, no-cache` and carries no keys.
+Purging lives in `articles.purging`.
 """
 
 import hashlib
@@ -17,17 +27,28 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 KEY_PREFIX = "nadsite:page:"
 GENERATION_KEY = "nadsite:page-generation"
 ALLOWED_QUERY = frozenset({"page"})
 DEFAULT_SECONDS = 300
+SURROGATE_KEY_HEADER = "xkey"
 _SKIPPED_HEADERS = frozenset({"set-cookie", "content-length"})
 
 
 def cache_seconds() -> int:
     return int(getattr(settings, "NADSITE_PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def page_key(page_id: int) -> str:
+    """The surrogate key of every response showing this page."""
+    return f"page-{page_id}"
+
+
+def source_key(source_id: int) -> str:
+    """The surrogate key of every response citing this Source."""
+    return f"source-{source_id}"
 
 
 def _registry_key(page_id: int) -> str:
@@ -50,11 +71,37 @@ def request_key(request) -> str | None:
     return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def mark_cacheable(request, response, page) -> None:
-    """Let the middleware store this response as the page's public copy."""
+def mark_cacheable(request, response, page, keys=()) -> None:
+    """Let this response be stored as the page's public copy (when nothing
+    about the request or response is personal), tagged with `keys` besides
+    the page's own."""
+    response.nadsite_public_page = True
     if getattr(request, "is_preview", False):
         return
     response.nadsite_cache_page_id = page.pk
+    response.nadsite_surrogate_keys = {page_key(page.pk), *keys}
+
+
+def cited_source_ids(view) -> set[int]:
+    """Every Source an article's view model shows: its references, and the
+    Sources of each passage (study cards included)."""
+    references = list(getattr(view, "references", ()))
+    for block in getattr(view, "blocks", ()):
+        references += getattr(block, "references", ())
+        if getattr(block, "study", None) is not None:
+            references.append(block.study)
+    return {reference.source.pk for reference in references}
+
+
+def _personal(request) -> bool:
+    """Whether what was rendered belongs to this visitor alone."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return True  # a CSRF token was put in the page (a form)
+    messages = getattr(request, "_messages", None)
+    return bool(messages is not None and (messages.used or messages.added_new))
 
 
 def _storable(request, response) -> bool:
@@ -67,8 +114,32 @@ def _storable(request, response) -> bool:
     cache_control = response.get("Cache-Control", "").lower()
     if "private" in cache_control or "no-store" in cache_control:
         return False
-    user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
+    return not _personal(request)
+
+
+def apply_cache_headers(request, response, key) -> bool:
+    """Say who may store this response; True when it is public.
+
+    `key` is the request's page-cache key (None when no stored copy may
+    answer it: not GET/HEAD, a session cookie, another query string).
+    """
+    if key is not None and _storable(request, response):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=int(getattr(settings, "NADSITE_BROWSER_CACHE_SECONDS", 60)),
+            s_maxage=int(getattr(settings, "NADSITE_SHARED_CACHE_SECONDS", 86400)),
+        )
+        patch_vary_headers(response, ("Cookie",))
+        response[SURROGATE_KEY_HEADER] = " ".join(
+            sorted(response.nadsite_surrogate_keys)
+        )
+        return True
+    if response.has_header(SURROGATE_KEY_HEADER):
+        del response[SURROGATE_KEY_HEADER]
+    if getattr(response, "nadsite_public_page", False) or _personal(request):
+        patch_cache_control(response, private=True, no_cache=True)
+    return False
 
 
 class PageCacheMiddleware:
@@ -83,16 +154,15 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         seconds = cache_seconds()
-        key = request_key(request) if seconds > 0 else None
-        if key is None:
-            return self.get_response(request)
-        entry = cache.get(key)
-        if entry is not None:
-            return self._response(request, entry)
-        generation = cache.get(GENERATION_KEY, 0)
+        key = request_key(request)
+        generation = None
+        if key is not None and seconds > 0:
+            entry = cache.get(key)
+            if entry is not None:
+                return self._response(request, entry)
+            generation = cache.get(GENERATION_KEY, 0)
         response = self.get_response(request)
-        if _storable(request, response):
-            patch_vary_headers(response, ("Cookie",))
+        if apply_cache_headers(request, response, key) and generation is not None:
             self._store(key, response, generation, seconds)
         return response
 
@@ -137,12 +207,6 @@ def invalidate_pages(page_ids) -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
-def invalidate_page_and_listings(page) -> None:
-    """Drop the copies of a page and of the listings above it."""
-    ancestor_ids = page.get_ancestors().values_list("pk", flat=True)
-    invalidate_pages([page.pk, *ancestor_ids])
-
-
 def pages_citing(source) -> list[int]:
     """Ids of the pages whose content cites this Source (Wagtail's
     reference index, as in the snippet's "Usage" view)."""
@@ -159,39 +223,14 @@ def pages_citing(source) -> list[int]:
     ]
 
 
-def on_page_published(sender, instance, **kwargs):
-    invalidate_page_and_listings(instance)
-
-
-def on_review_reconfirmed(sender, page, **kwargs):
-    """A re-confirmation changed the page's "medically reviewed on" date."""
-    invalidate_page_and_listings(page)
-
-
-def on_source_saved(sender, instance, **kwargs):
+def pages_citing_with_listings(source) -> list[int]:
+    """Ids of the pages citing a Source and of the pages above them."""
     from wagtail.models import Page
 
-    ids = pages_citing(instance)
+    ids = pages_citing(source)
     if not ids:
-        return
-    pages = Page.objects.filter(pk__in=ids)
+        return []
     ancestors = Page.objects.none()
-    for page in pages:
+    for page in Page.objects.filter(pk__in=ids):
         ancestors |= page.get_ancestors()
-    invalidate_pages([*ids, *ancestors.values_list("pk", flat=True)])
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished
-
-    from evidence.living.schedule import review_reconfirmed
-    from evidence.models import Source
-
-    page_published.connect(on_page_published, dispatch_uid="nadsite_cache_publish")
-    page_unpublished.connect(on_page_published, dispatch_uid="nadsite_cache_unpublish")
-    review_reconfirmed.connect(on_review_reconfirmed, dispatch_uid="nadsite_cache_rc")
-    post_save.connect(on_source_saved, sender=Source, dispatch_uid="nadsite_cache_src")
-    post_delete.connect(
-        on_source_saved, sender=Source, dispatch_uid="nadsite_cache_src_delete"
-    )
+    return [*ids, *ancestors.values_list("pk", flat=True)]

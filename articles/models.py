@@ -19,7 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
-from articles.caching import mark_cacheable
+from articles.caching import cited_source_ids, mark_cacheable, page_key, source_key
 from articles.routing import find_article
 from evidence.admin.panels import EvidenceCheckPanel
 from evidence.gate.forms import GatedPageForm
@@ -38,8 +38,13 @@ class PublicPageMixin:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        mark_cacheable(request, response, self)
+        context = getattr(response, "context_data", None) or {}
+        mark_cacheable(request, response, self, self.surrogate_keys(context))
         return response
+
+    def surrogate_keys(self, context) -> set[str]:
+        """Keys of what this page shows besides itself (its own is added)."""
+        return set()
 
 
 @register_setting(icon="warning")
@@ -149,6 +154,9 @@ class ArticleIndexPage(PublicPageMixin, Page):
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
         context["articles"] = context["page_obj"].object_list
         return context
+
+    def surrogate_keys(self, context) -> set[str]:
+        return {page_key(article.pk) for article in context.get("articles", ())}
 
     def get_sitemap_urls(self, request=None):
         return _listing_sitemap_urls(self, request)
@@ -261,6 +269,10 @@ class ArticlePage(PublicPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["article"] = article_view(self, request)
         return context
+
+    def surrogate_keys(self, context) -> set[str]:
+        view = context.get("article")
+        return {source_key(pk) for pk in cited_source_ids(view)} if view else set()
 
     def get_sitemap_urls(self, request=None):
         """The live version's date: its last publication or medical review."""

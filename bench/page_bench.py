@@ -50,6 +50,9 @@ def site_env(var_dir: Path, cache_seconds: int) -> dict:
             "NADSITE_VAR_DIR": str(var_dir),
             "STATIC_ROOT": str(var_dir / "static"),
             "NADSITE_PAGE_CACHE_SECONDS": str(cache_seconds),
+            # The benchmark's server is the only one serving its throwaway
+            # site, so its page cache may live in its memory.
+            "NADSITE_PROCESSES": "1",
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }

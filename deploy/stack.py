@@ -62,7 +62,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something could listen on the port (as varnishd does, with
+    SO_REUSEADDR: connections of a previous run in TIME_WAIT do not count)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -472,6 +475,17 @@ sub vcl_init {{
                     os.killpg(process.popen.pid, signal.SIGKILL)
                 process.popen.wait(timeout=5)
         self.processes.clear()
+
+    def restart(self, name: str) -> None:
+        """Start app instance `name` ("a" or "b") again on its port."""
+        index = "ab".index(name)
+        old = next(p for p in self.processes if p.name == name)
+        if old.alive():
+            old.popen.terminate()
+            old.popen.wait(timeout=30)
+        self.processes.remove(old)
+        app = self.start_app(name, self.app_ports[index])
+        self.wait_for(self.instance_url(index) + PROBE_PATH, [app])
 
     def first_dead(self) -> Process | None:
         return next((p for p in self.processes if not p.alive()), None)

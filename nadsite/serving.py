@@ -13,3 +13,18 @@ def require_secret_key() -> None:
         key = ""
     if not key:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
+
+
+def require_shared_state() -> None:
+    """Refuse to serve when more than one process would each keep their own
+    page cache or sessions (articles/checks.py says which and why)."""
+    from django.core import checks
+
+    from articles.checks import TAG
+
+    found = checks.run_checks(tags=[TAG], include_deployment_checks=True)
+    errors = [m for m in found if m.is_serious()]
+    if errors:
+        raise ImproperlyConfigured(
+            "; ".join(f"{m.id}: {m.msg} {m.hint or ''}".strip() for m in errors)
+        )

@@ -181,16 +181,40 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "evidence.gate.finish.publish_approved_workflow
 # (0 turns the page cache off). Publishing, unpublishing and Source edits
 # drop the copies concerned at once.
 NADSITE_PAGE_CACHE_SECONDS = int(os.environ.get("NADSITE_PAGE_CACHE_SECONDS", "300"))
+# What public pages tell caches: browsers may keep a page briefly, shared
+# caches (Varnish, a CDN) long, since every change purges them
+# (articles/caching.py, articles/purging.py, docs/operations.md).
+NADSITE_BROWSER_CACHE_SECONDS = int(
+    os.environ.get("NADSITE_BROWSER_CACHE_SECONDS", "60")
+)
+NADSITE_SHARED_CACHE_SECONDS = int(
+    os.environ.get("NADSITE_SHARED_CACHE_SECONDS", "86400")
+)
+# How many processes serve the site in all (hosts x gunicorn workers). Unset
+# with DEBUG off means "maybe more than one": the system check in
+# articles/checks.py then refuses a cache in one process's memory.
+NADSITE_PROCESSES = int(os.environ.get("NADSITE_PROCESSES") or 0)
+# The frontend caches to purge (comma-separated Varnish URLs, e.g.
+# http://127.0.0.1:8080): wagtail.contrib.frontend_cache with xkey tags.
+WAGTAILFRONTENDCACHE = {
+    f"varnish-{n}": {"BACKEND": "articles.purging.VarnishBackend", "LOCATION": url}
+    for n, url in enumerate(env_list("NADSITE_FRONTEND_CACHE_URL"))
+}
 # NADSITE_BENCH=1 adds /_bench/minimal/, the benchmark's yardstick page.
 NADSITE_BENCH = env_flag("NADSITE_BENCH")
 
-# Background tasks. Wagtail's own tasks (reference index, search index) run
-# inline on "default", so the site needs no worker for them. The retraction
-# check is queued in the database on "retractions" and run by
-# `manage.py db_worker --backend retractions --queue-name default`.
+# Background tasks. Wagtail's own tasks (reference index, search index,
+# frontend-cache purges) run inline on "default", so the site needs no
+# worker for them. The database backend "retractions" holds the work that
+# must survive a restart: the retraction check (queue "default") and purges
+# to retry (queue "purges"), run by
+# `manage.py db_worker --backend retractions --queue-name '*'`.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "retractions": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "retractions": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "purges"],
+    },
 }
 
 # The REST API at /api/v1/: token or session auth (session writes need the

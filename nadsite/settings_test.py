@@ -28,5 +28,12 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tasks run inline in tests, the retraction check included.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "retractions": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "retractions": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "purges"],
+    },
 }
+# One test process: its local-memory cache is the only one.
+NADSITE_PROCESSES = 1
+# No frontend cache unless a test configures one.
+WAGTAILFRONTENDCACHE = {}

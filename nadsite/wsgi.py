@@ -2,9 +2,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from nadsite.serving import require_secret_key
+from nadsite.serving import require_secret_key, require_shared_state
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nadsite.settings")
 
 application = get_wsgi_application()
 require_secret_key()
+require_shared_state()

@@ -95,6 +95,14 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # An app server that cannot be reached (stopped, not yet marked sick by
+    # its probe): a read is tried once more, on the next one.
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     if (obj.uncacheable) {
         set resp.http.X-Cache = "pass";

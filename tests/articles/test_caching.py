@@ -60,7 +60,7 @@ def test_anonymous_readers_get_the_stored_copy(client, live):
 
 
 def test_publishing_drops_the_page_and_listing_copies(
-    client, live, writer, reviewer, editor
+    client, live, writer, reviewer, editor, django_capture_on_commit_callbacks
 ):
     for url in (URL, "/articles/", "/"):
         assert "Cached article" in client.get(url).content.decode()
@@ -68,36 +68,46 @@ def test_publishing_drops_the_page_and_listing_copies(
     version = ArticlePage.objects.get(pk=live.pk).get_latest_revision_as_object()
     version.title = "Renamed article"
     version.save_revision(user=writer)
-    publish_approved(live, reviewer, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_approved(live, reviewer, editor)
     assert "Second wording." in client.get(URL).content.decode()
     for url in (URL, "/articles/", "/"):
         html = client.get(url).content.decode()
         assert "Renamed article" in html and "Cached article" not in html
 
 
-def test_unpublishing_removes_the_page_from_readers(client, live, editor):
+def test_unpublishing_removes_the_page_from_readers(
+    client, live, editor, django_capture_on_commit_callbacks
+):
     client.get(URL)
     client.get("/articles/")
-    live.unpublish(user=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        live.unpublish(user=editor)
     assert client.get(URL).status_code == 404
     assert "Cached article" not in client.get("/articles/").content.decode()
 
 
-def test_editing_a_cited_source_drops_the_pages_that_cite_it(client, live, source):
+def test_editing_a_cited_source_drops_the_pages_that_cite_it(
+    client, live, source, django_capture_on_commit_callbacks
+):
     assert "Original source title" in client.get(URL).content.decode()
     client.get("/articles/")
     source.title = "Corrected source title"
-    source.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        source.save()
     html = client.get(URL).content.decode()
     assert "Corrected source title" in html and "Original source title" not in html
 
 
-def test_editing_an_uncited_source_keeps_the_copy(client, live):
+def test_editing_an_uncited_source_keeps_the_copy(
+    client, live, django_capture_on_commit_callbacks
+):
     client.get(URL)
     change_behind_the_cache(live, "Changed quietly")
-    other = SourceFactory()
-    other.title = "Something else"
-    other.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        other = SourceFactory()
+        other.title = "Something else"
+        other.save()
     assert "Changed quietly" not in client.get(URL).content.decode()
 
 

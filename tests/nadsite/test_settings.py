@@ -34,10 +34,57 @@ def test_production_settings_pass_check_deploy(tmp_path):
             "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "health.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def production_env(tmp_path, **extra):
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "health.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **extra,
+    }
+
+
+def test_production_refuses_a_page_cache_in_one_process_memory(tmp_path):
+    """Without Redis, unless exactly one process serves, the check fails."""
+    for extra in ({}, {"NADSITE_PROCESSES": "4"}):
+        result = run_manage("check", "--deploy", env=production_env(tmp_path, **extra))
+        assert result.returncode != 0
+        assert "nadsite.E001" in result.stderr
+        assert "page cache is in one process's memory" in result.stderr
+
+
+def test_one_declared_process_may_keep_its_cache_in_memory(tmp_path):
+    result = run_manage(
+        "check", "--deploy", env=production_env(tmp_path, NADSITE_PROCESSES="1")
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_site_refuses_to_start_with_a_local_page_cache(tmp_path):
+    """gunicorn imports nadsite.wsgi: it must not start serving stale pages."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    for extra, refused in (
+        ({}, True),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/15"}, False),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", "import nadsite.wsgi"],
+            env={**clean, **production_env(tmp_path, **extra)},
+            cwd=MANAGE.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert (result.returncode != 0) is refused, result.stderr
+        assert ("nadsite.E001" in result.stderr) is refused
 
 
 def test_the_site_refuses_to_start_without_a_secret_key(tmp_path):

@@ -109,6 +109,8 @@ def stack(django_db_setup, django_db_blocker, redis_url, tmp_path_factory):
             # Static files collected once per checkout, not once per session.
             "STATIC_ROOT": str(ROOT / "var" / "stack-tests-static"),
             "LOG_LEVEL": "INFO",
+            # Sessions made in the test process are valid on the instances.
+            "SECRET_KEY": settings.SECRET_KEY,
         },
     )
     try:
