@@ -416,6 +416,21 @@ sub vcl_init {{
             ],
         )
 
+    def wait_for_listening(self, port: int, process: Process, timeout: float = 30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not process.alive():
+                raise StackError(
+                    f"{process.name} stopped while starting "
+                    f"(exit {process.popen.returncode}).\n{process.tail()}"
+                )
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise StackError(f"nothing listens on port {port} after {timeout:.0f} s")
+
     def wait_for(self, url: str, processes: list[Process], timeout: float = 60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -4,12 +4,14 @@ from django.db import connection
 from articles.demo.site_tree import ensure_site_tree
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.stack_fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
         for item in items:
-            if "postgres" in item.keywords:
+            if "postgres" in item.keywords or item.get_closest_marker("stack"):
                 item.add_marker(skip)
 
 

@@ -1,11 +1,14 @@
-"""The real stack for tests: Varnish in front of two gunicorn instances.
+"""Real Varnish for tests: alone, or in front of two gunicorn instances.
 
-Session-scoped: one stack (Varnish, instances A and B, the task worker and a
-Redis server of its own, each on a free loopback port) serves every test
-marked `stack`, on the test database pytest-django created. Tests write
-through the ORM in a committed transaction (`transactional_db`), act through
-the instances over HTTP, and read through Varnish. Everything is stopped at
-the end of the session, before the test database is dropped.
+`lone_varnish` starts Varnish alone (its backends are never reached): enough
+to see the purges the app sends and what Varnish does with them, on any
+database. `stack` is session-scoped: one stack (Varnish, instances A and B,
+the task worker and a Redis server of its own, each on a free loopback port)
+serves every test marked `stack`, on the test database pytest-django
+created. Tests write through the ORM in a committed transaction
+(`transactional_db`), act through the instances over HTTP, and read through
+Varnish. Everything is stopped at the end of the session, before the test
+database is dropped.
 """
 
 import importlib.util
@@ -120,3 +123,70 @@ def stack(django_db_setup, django_db_blocker, redis_url, tmp_path_factory):
         pytest.fail(f"the stack did not start: {error}")
     yield stack
     stack.stop()
+
+
+class LoneVarnish:
+    """Varnish with deploy/varnish/nadsite.vcl and no app behind it."""
+
+    def __init__(self, var_dir, port=None):
+        runner = load_runner()
+        self.stack = runner.Stack(
+            database_url="",
+            redis_url="",
+            port=port or runner.free_port(),
+            var_dir=var_dir,
+            log_to_files=True,
+            purgers=("127.0.0.1",),
+        )
+        # Closed ports: the backends are never asked for anything here.
+        self.stack.app_ports = [runner.free_port(), runner.free_port()]
+
+    @property
+    def url(self) -> str:
+        return self.stack.url
+
+    def start(self) -> "LoneVarnish":
+        self.stack.var_dir.mkdir(parents=True, exist_ok=True)
+        self.stack.start_varnish()
+        self.stack.wait_for_listening(self.stack.port, self.stack.processes[-1])
+        return self
+
+    def stop(self) -> None:
+        self.stack.stop()
+
+    def purges(self) -> list[dict]:
+        """Every PURGE Varnish has answered, oldest first."""
+        result = subprocess.run(
+            [
+                shutil.which("varnishncsa") or "varnishncsa",
+                "-d",
+                "-n",
+                str(self.stack.varnish_dir),
+                "-q",
+                'ReqMethod eq "PURGE"',
+                "-F",
+                "%s|%{Host}i|%U|%{xkey-purge}i|%{User-agent}i",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        fields = ("status", "host", "path", "tags", "agent")
+        return [
+            dict(zip(fields, line.split("|"), strict=True))
+            for line in result.stdout.splitlines()
+        ]
+
+
+@pytest.fixture(scope="module")
+def lone_varnish(tmp_path_factory):
+    """Varnish alone on a free port, shared by a module's tests."""
+    lone = LoneVarnish(tmp_path_factory.mktemp("varnish")).start()
+    yield lone
+    lone.stop()
+
+
+def frontend_cache(url: str) -> dict:
+    """WAGTAILFRONTENDCACHE for a Varnish at `url`."""
+    return {"varnish": {"BACKEND": "articles.purging.VarnishBackend", "LOCATION": url}}
