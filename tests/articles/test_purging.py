@@ -198,7 +198,7 @@ def test_a_source_change_is_one_tag_purge_for_every_page_citing_it(
 def test_merging_sources_purges_the_pages_of_both(
     to_varnish, article, source, editor, django_capture_on_commit_callbacks
 ):
-    from evidence.library import merge_sources
+    from evidence.library.merging import merge_sources
 
     keep = SourceFactory(doi="", title="The record kept")
     before = len(to_varnish.purges())

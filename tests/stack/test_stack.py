@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from evidence.models import RetractionStatus
+from evidence.vocab import RetractionStatus
 from tests.factories import (
     SourceFactory,
     approve,

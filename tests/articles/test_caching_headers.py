@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
 
-from articles.page_cache import SURROGATE_KEY_HEADER, apply_cache_headers, request_key
+from articles.caching import SURROGATE_KEY_HEADER, apply_cache_headers, request_key
 from tests.factories import (
     SourceFactory,
     make_article,
