@@ -34,6 +34,13 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
+def browsers_keep_no_copy(settings):
+    """The visitor comes back seconds after each publish: a real browser
+    would still show its copy for NADSITE_BROWSER_CACHE_SECONDS."""
+    settings.NADSITE_BROWSER_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def allow_orm_inside_playwright():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
