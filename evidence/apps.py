@@ -11,6 +11,10 @@ class EvidenceConfig(AppConfig):
 
         signals.connect()
 
+        from evidence.library import safeguards
+
+        safeguards.connect()
+
         from evidence.living import signals as living_signals
 
         living_signals.connect()

@@ -51,6 +51,11 @@ def register_library_urls():
     ]
 
 
+@hooks.register("before_delete_snippet")
+def refuse_deleting_cited_sources(request, instances):
+    return library.refuse_deleting_cited_sources(request, instances)
+
+
 @hooks.register("register_snippet_listing_buttons")
 def library_listing_buttons(snippet, user, next_url=None):
     if isinstance(snippet, Source):

@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 from wagtail.log_actions import LogFormatter
 
 from evidence.gate import PUBLISH_REFUSED_LOG_ACTION
+from evidence.library.safeguards import EVIDENCE_CHANGE_LOG_ACTION
 from evidence.review.decisions import REVIEW_LOG_ACTION
 from evidence.vocab import Certainty, Decision
 
@@ -56,7 +57,27 @@ def register_review_log_actions(actions):
 
 
 def register_library_log_actions(actions):
-    """Grade confirmations and merges in the source library."""
+    """Grade confirmations, merges and weakened evidence in the library."""
+
+    @actions.register_action(EVIDENCE_CHANGE_LOG_ACTION)
+    class EvidenceChangeFormatter(LogFormatter):
+        label = _("Evidence weakened by a medical reviewer")
+
+        def format_message(self, log_entry):
+            changes = (log_entry.data or {}).get("changes", [])
+            return "; ".join(
+                _("%(field)s: %(before)s → %(after)s")
+                % {
+                    "field": change.get("field", ""),
+                    "before": change.get("before") or "—",
+                    "after": change.get("after") or "—",
+                }
+                for change in changes
+            )
+
+        def format_comment(self, log_entry):
+            return (log_entry.data or {}).get("note", "")
+
     actions.register_action(
         "evidence.confirm_grade", _("Confirm grade"), _("Grade confirmed")
     )

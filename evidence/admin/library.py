@@ -6,7 +6,10 @@
 - "Merge into…": move every citation of a duplicate to the Source kept,
   after a screen listing the pages whose citations will move.
 - The Source listing, create and edit views, which carry the buttons, and
-  record a grade confirmation when a medical reviewer sets the grade.
+  record a grade confirmation when a medical reviewer sets the grade. The
+  Source form refuses a lowered retraction status or a changed confirmed
+  grade unless a medical reviewer says why (`evidence.library.safeguards`);
+  a Source that live pages cite cannot be deleted.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from evidence.library import grades, importing, merging
+from evidence.library import grades, importing, merging, safeguards
 from evidence.models import Source
 from evidence.roles import is_medical_reviewer
 from evidence.vocab import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
@@ -381,20 +386,72 @@ def source_buttons(source: Source, user, *, priority=40) -> list[Button]:
     return buttons
 
 
+class SourceForm(WagtailAdminModelForm):
+    """The Source form: evidence may not be weakened without a reason.
+
+    Lowering a retraction status or changing a confirmed grade is refused
+    unless a medical reviewer makes it and says why; the grade confirmation
+    follows who set the grade (`evidence.library.safeguards`).
+    """
+
+    evidence_change_note = forms.CharField(
+        label=gettext_lazy("Why the evidence changed"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Required when you lower a retraction status or change a confirmed "
+            "grade (medical reviewers only). Kept in the source's history."
+        ),
+    )
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            safeguards.apply_evidence_change(
+                self.instance,
+                self.for_user,
+                self.cleaned_data.get("evidence_change_note", ""),
+            )
+        except safeguards.EvidenceChangeRefused as error:
+            self.add_error("evidence_change_note", error)
+
+
+def refuse_deleting_cited_sources(request, instances):
+    """`before_delete_snippet`: a Source that live pages cite stays; the
+    message names the pages."""
+    refusals = [
+        refusal
+        for instance in instances
+        if isinstance(instance, Source)
+        and (refusal := safeguards.deletion_refusal(instance))
+    ]
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, " ".join(refusal.messages))
+    return redirect(listing_url())
+
+
+def source_edit_handler():
+    """The Source form's panels: the model's, then the reason for a change."""
+    return ObjectList(
+        [*Source.panels, FieldPanel("evidence_change_note")],
+        base_form_class=SourceForm,
+    )
+
+
 class SourceCreateView(snippet_views.CreateView):
-    def save_instance(self):
-        if "grade" in self.form.changed_data:
-            for name, value in grades.grade_confirmation(self.request.user).items():
-                setattr(self.form.instance, name, value)
-        return super().save_instance()
+    pass
 
 
 class SourceEditView(snippet_views.EditView):
     def save_instance(self):
-        if "grade" in self.form.changed_data:
-            for name, value in grades.grade_confirmation(self.request.user).items():
-                setattr(self.form.instance, name, value)
-        return super().save_instance()
+        instance = super().save_instance()
+        safeguards.log_evidence_change(instance)
+        return instance
 
     @cached_property
     def header_more_buttons(self):

@@ -55,6 +55,7 @@ class SourceViewSet(SnippetViewSet):
     copy_view_enabled = False
     # The source library's buttons (add by DOI/PMID, import, confirm grade,
     # merge) and grade confirmation on save: evidence/admin/library.py.
+    edit_handler = library.source_edit_handler()
     index_view_class = library.SourceIndexView
     create_view_class = library.SourceCreateView
     edit_view_class = library.SourceEditView

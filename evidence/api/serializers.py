@@ -4,8 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from evidence.library.grades import grade_confirmation
 from evidence.library.ingest.records import SOURCE_FIELDS
+from evidence.library.safeguards import (
+    EvidenceChangeRefused,
+    apply_evidence_change,
+    log_evidence_change,
+)
 from evidence.models import ReviewDecision, Source
 from evidence.vocab import Certainty, Decision
 
@@ -47,6 +51,16 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """A source as stored: model field names and choice values."""
 
     is_retracted = serializers.BooleanField(read_only=True)
+    evidence_change_note = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_(
+            "Why: required when a medical reviewer lowers a retraction status "
+            "or changes a confirmed grade. Kept in the source's history."
+        ),
+    )
     doi_url = serializers.CharField(read_only=True)
     pubmed_url = serializers.CharField(read_only=True)
 
@@ -58,6 +72,8 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "grade_confirmed_by",
             "grade_confirmed_at",
             "retraction_checked_at",
+            "evidence_version",
+            "evidence_change_note",
             "is_retracted",
             "doi_url",
             "pubmed_url",
@@ -68,6 +84,7 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "grade_confirmed_by",
             "grade_confirmed_at",
             "retraction_checked_at",
+            "evidence_version",
             "created_at",
             "updated_at",
         ]
@@ -76,18 +93,32 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         validators = []
 
     def validate(self, attrs):
+        note = attrs.pop("evidence_change_note", "")
         instance = self.instance or Source()
-        if "grade" in attrs and attrs["grade"] != instance.grade:
-            attrs.update(grade_confirmation(self.context["request"].user))
         for name, value in attrs.items():
             setattr(instance, name, value)
         try:
             instance.full_clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
+        # Lowering a retraction or changing a confirmed grade: a medical
+        # reviewer's decision with a note (evidence.library.safeguards).
+        try:
+            apply_evidence_change(instance, self.context["request"].user, note)
+        except EvidenceChangeRefused as error:
+            raise serializers.ValidationError(
+                {"evidence_change_note": error.messages}
+            ) from None
         # clean() normalises the identifiers; save what it checked.
         attrs["doi"], attrs["pmid"] = instance.doi, instance.pmid
+        attrs["grade_confirmed_by"] = instance.grade_confirmed_by
+        attrs["grade_confirmed_at"] = instance.grade_confirmed_at
         return attrs
+
+    def update(self, instance, validated_data):
+        instance = super().update(instance, validated_data)
+        log_evidence_change(instance)
+        return instance
 
 
 class SourceCitationSerializer(serializers.Serializer):

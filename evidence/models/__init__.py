@@ -11,10 +11,11 @@ from evidence.models.living import (
     SavedSearch,
 )
 from evidence.models.reviews import PassageAuthorship, ReviewDecision, ReviewerProfile
-from evidence.models.sources import Source
+from evidence.models.sources import EVIDENCE_FIELDS, Source
 from evidence.models.workflow import MedicalReviewTask
 
 __all__ = [
+    "EVIDENCE_FIELDS",
     "CandidateStatus",
     "EvidenceCandidate",
     "EvidenceFlag",

@@ -22,12 +22,31 @@ from evidence.vocab import (
     normalize_pmid,
 )
 
+# What a reviewer's approval of a passage rests on, for each Source it cites:
+# change any of these and the approval no longer counts (see
+# `evidence.passages`, the fingerprint).
+EVIDENCE_FIELDS = (
+    "study_design",
+    "population",
+    "sample_size",
+    "grade",
+    "grade_confirmed_by_id",
+    "intervention",
+    "route",
+    "retraction_status",
+)
+
 
 class Source(index.Indexed, models.Model):
     """A study, review or guideline that passages cite.
 
     The grade is the certainty a reviewer gives this source on its own; the
     certainty of each claim is recorded when the claim is approved.
+
+    `evidence_version` counts the changes to the evidence fields
+    (`EVIDENCE_FIELDS`): every save that changes one of them adds one, so an
+    approval given before a change never counts again, even if the field is
+    later set back to what it was.
     """
 
     title = models.CharField(_("title"), max_length=500)
@@ -124,6 +143,12 @@ class Source(index.Indexed, models.Model):
     retraction_checked_at = models.DateTimeField(
         _("retraction status checked at"), null=True, blank=True
     )
+    evidence_version = models.PositiveIntegerField(
+        _("evidence version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one whenever the evidence fields change."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -209,7 +234,42 @@ class Source(index.Indexed, models.Model):
     def save(self, *args, **kwargs):
         self.doi = normalize_doi(self.doi)
         self.pmid = normalize_pmid(self.pmid)
+        before = self.stored_evidence()
+        if before is not None and before != self.evidence_values():
+            self.evidence_version = (self.evidence_version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "evidence_version"}
         super().save(*args, **kwargs)
+        self._loaded_evidence = self.evidence_values()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        loaded = set(field_names)
+        if all(name in loaded for name in EVIDENCE_FIELDS):
+            instance._loaded_evidence = instance.evidence_values()
+        return instance
+
+    def evidence_values(self) -> tuple:
+        """The evidence fields' values, in `EVIDENCE_FIELDS` order."""
+        return tuple(getattr(self, name) for name in EVIDENCE_FIELDS)
+
+    def stored_evidence(self) -> tuple | None:
+        """The evidence fields as this Source was loaded (or as stored now,
+        for an instance not loaded from the database); None when new."""
+        if self.pk is None:
+            return None
+        loaded = getattr(self, "_loaded_evidence", None)
+        if loaded is not None:
+            return loaded
+        row = Source.objects.filter(pk=self.pk).values_list(*EVIDENCE_FIELDS).first()
+        return tuple(row) if row is not None else None
+
+    def evidence_key(self) -> list:
+        """What a passage's fingerprint records of this Source: its evidence
+        version and the evidence fields themselves."""
+        return [self.evidence_version, *self.evidence_values()]
 
     def clean(self):
         super().clean()
@@ -249,6 +309,17 @@ class Source(index.Indexed, models.Model):
     @property
     def is_retracted(self) -> bool:
         return self.retraction_status == RetractionStatus.RETRACTED
+
+    @property
+    def grade_is_confirmed(self) -> bool:
+        """A medical reviewer confirmed the grade (a grade set on import or
+        by anyone else awaits one)."""
+        return bool(self.grade) and self.grade_confirmed_by_id is not None
+
+    @property
+    def reader_grade(self) -> str:
+        """The grade as readers may see it: only once confirmed."""
+        return self.grade if self.grade_is_confirmed else ""
 
     @property
     def grade_words(self) -> str:

@@ -235,13 +235,14 @@ def test_a_grade_set_by_a_reviewer_is_confirmed_by_them(reviewer, editor):
     assert (source.grade, source.grade_confirmed_by) == ("B", reviewer)
     assert source.grade_confirmed_at is not None
 
+    # Changing a confirmed grade is a medical reviewer's decision (issue 12).
     response = client_for(editor).patch(
         f"/api/v1/sources/{source.pk}/", {"grade": "A"}, format="json"
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "medical reviewer" in response.json()["evidence_change_note"][0]
     source.refresh_from_db()
-    assert (source.grade, source.grade_confirmed_by) == ("A", None)
-    assert response.json()["grade_confirmed_at"] is None
+    assert (source.grade, source.grade_confirmed_by) == ("B", reviewer)
 
 
 def test_editing_other_fields_keeps_the_grade_confirmation(reviewer, editor):

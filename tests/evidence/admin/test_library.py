@@ -187,7 +187,9 @@ def test_a_reviewer_changing_the_grade_in_the_form_confirms_it(client, reviewer)
     assert (source.grade, source.grade_confirmed_by) == ("C", reviewer)
 
 
-def test_an_editor_changing_a_confirmed_grade_unconfirms_it(client, editor, reviewer):
+def test_an_editor_cannot_change_a_confirmed_grade(client, editor, reviewer):
+    """Changing a confirmed grade is a medical reviewer's decision (issue 12);
+    other edits leave the confirmation as it is."""
     from evidence.library.grades import confirm_grade
 
     source = confirm_grade(SourceFactory(grade=Grade.B), reviewer)
@@ -196,9 +198,10 @@ def test_an_editor_changing_a_confirmed_grade_unconfirms_it(client, editor, revi
     client.post(url, edit_form_data(source, title="Retitled"))
     source.refresh_from_db()
     assert source.grade_confirmed_by == reviewer
-    client.post(url, edit_form_data(source, grade="A"))
+    response = client.post(url, edit_form_data(source, grade="A"))
+    assert "Only a medical reviewer" in str(response.context["form"].errors)
     source.refresh_from_db()
-    assert source.grade == "A" and source.grade_confirmed_at is None
+    assert source.grade == "B" and source.grade_confirmed_by == reviewer
 
 
 def test_merge_asks_then_lists_the_pages_then_merges(
