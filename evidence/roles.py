@@ -1,6 +1,7 @@
 """Who is a medical reviewer, and how a reviewer is named and credited."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from evidence.models import ReviewerProfile
 
@@ -12,6 +13,11 @@ def is_medical_reviewer(user) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=MEDICAL_REVIEWERS).exists()
+
+
+def reviewer_groups_filter() -> Q:
+    """Which groups hold the medical reviewer role (a filter on Group)."""
+    return Q(name=MEDICAL_REVIEWERS)
 
 
 def _profile(user) -> ReviewerProfile | None:

@@ -12,6 +12,33 @@ from django.utils.translation import gettext as _
 from evidence.gate import ensure_publishable, publish_problems
 from evidence.passages import read_passages
 from evidence.review.data import review_states
+from evidence.roles import is_medical_reviewer, reviewer_groups_filter
+
+__all__ = [
+    "approval_problems",
+    "authored_latest_revision",
+    "changes_requested_comment",
+    "ensure_approvable",
+    "ensure_moderator",
+    "may_moderate",
+    "reviewer_groups_filter",
+]
+
+
+def may_moderate(user) -> bool:
+    """Only medical reviewers approve or reject the review task, whatever
+    groups it was given."""
+    return is_medical_reviewer(user)
+
+
+def ensure_moderator(user) -> None:
+    if not may_moderate(user):
+        raise PermissionDenied(
+            _(
+                "Only medical reviewers can approve this step or request "
+                "changes; ask a medical reviewer."
+            )
+        )
 
 
 def latest_version(obj):

@@ -1,7 +1,15 @@
 """The "Medical review" workflow task."""
 
+from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import AbstractGroupApprovalTask
+from wagtail.models import AbstractGroupApprovalTask, TaskState
+
+
+def medical_reviewer_groups():
+    """The groups the task may be given: those holding the medical reviewer
+    role (`evidence.roles`)."""
+    return MedicalReviewTask._gate().reviewer_groups_filter()
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):
@@ -14,10 +22,26 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     of the workflow publishes the page, through the gate. "Request changes"
     sends the page back to the writer with the reviewer's passage notes.
 
+    Only medical reviewers moderate it, whatever groups an editor gives
+    it: the groups offered are those holding the medical reviewer role, and
+    a member of any other group the task was given (from code, or before a
+    group lost the role) gets no actions, no editor access and no task
+    states to moderate.
+
     What the gate says about the task lives with the gate
     (`evidence.gate.workflow`); `_gate()` is the one place the models reach
     above the vocabularies.
     """
+
+    groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("groups"),
+        limit_choices_to=medical_reviewer_groups,
+        help_text=_(
+            "Pages at this step are approved by these groups. Only groups "
+            "whose members are medical reviewers can be chosen."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Medical review")
@@ -37,7 +61,26 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     def authored_latest_revision(self, obj, user) -> bool:
         return self._gate().authored_latest_revision(obj, user)
 
+    def _reviews(self, user) -> bool:
+        return self._gate().may_moderate(user)
+
+    def user_can_access_editor(self, obj, user):
+        return self._reviews(user) and super().user_can_access_editor(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._reviews(user) or super().locked_for_user(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self._reviews(user) and super().user_can_lock(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if not self._reviews(user):
+            return TaskState.objects.none()
+        return super().get_task_states_user_can_moderate(user, **kwargs)
+
     def get_actions(self, obj, user):
+        if not self._reviews(user):
+            return []
         actions = super().get_actions(obj, user)
         if any(name == "approve" for name, *_ in actions) and (
             self.authored_latest_revision(obj, user) or self.approval_problems(obj)
@@ -47,6 +90,8 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         obj = task_state.workflow_state.content_object
+        if action_name in {"approve", "reject"}:
+            self._gate().ensure_moderator(user)
         if action_name == "approve":
             self._gate().ensure_approvable(obj, user)
         elif action_name == "reject":

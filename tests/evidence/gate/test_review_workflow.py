@@ -1,6 +1,7 @@
 """The "Medical review" workflow task: who may approve, when, and what it does."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, TaskState, Workflow, WorkflowState
@@ -15,6 +16,7 @@ from tests.factories import (
     make_article,
     paragraph,
     set_passage_text,
+    user_in_group,
 )
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +250,35 @@ def test_review_decisions_show_in_the_page_history(
     html = response.content.decode()
     assert "Approved passage 2 (“NAD+ levels fall with age.”)" in html
     assert "certainty: Moderate" in html
+
+
+# --- Only medical reviewers moderate the task (issue 12, rule 7) ----------
+
+
+def test_an_editor_cannot_put_writers_in_the_review_tasks_group(client, editor):
+    task = MedicalReviewTask.objects.get(name="Medical review")
+    writers = Group.objects.get(name="Writers")
+    client.force_login(editor)
+    url = reverse("wagtailadmin_workflows:edit_task", args=[task.pk])
+    client.post(url, {"name": task.name, "groups": [writers.pk]})
+    assert writers not in task.groups.all()
+
+
+def test_a_writer_in_the_review_tasks_group_cannot_approve(article, reviewer, editor):
+    """Whatever an editor configured: a writer who did not save the latest
+    revision, in a group the task was given, still may not approve a page
+    that passes the gate."""
+    approve(article, reviewer)
+    other_writer = user_in_group("Writers", username="writer3")
+    task = MedicalReviewTask.objects.get(name="Medical review")
+    task.groups.add(Group.objects.get(name="Writers"))
+    page = Page.objects.get(pk=article.pk).specific
+    page.get_workflow().start(page, editor)
+    page = Page.objects.get(pk=page.pk).specific
+    actions = [name for name, *_ in task.get_actions(page, other_writer)]
+    assert "approve" not in actions
+    assert not task.user_can_access_editor(page, other_writer)
+    state = page.current_workflow_task_state.specific
+    with pytest.raises(PermissionDenied):
+        task.on_action(state, other_writer, "approve")
+    assert not Page.objects.get(pk=page.pk).live
