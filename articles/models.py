@@ -22,7 +22,8 @@ from articles.blocks import ArticleBodyBlock
 from articles.caching import cited_source_ids, mark_cacheable, page_key, source_key
 from articles.routing import find_article
 from evidence.admin.panels import EvidenceCheckPanel
-from evidence.gate.forms import GatedPageForm
+from evidence.analysis.calibration import Subject
+from evidence.page import GatedPage
 from evidence.vocab import Route
 
 DEFAULT_DISCLAIMER = (
@@ -169,8 +170,14 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.live().public().order_by("-first_published_at", "-pk")
 
 
-class ArticlePage(PublicPageMixin, Page):
-    """A health article. Its body is made of passages, each with its sources."""
+class ArticlePage(GatedPage, PublicPageMixin, Page):
+    """A health article. Its body is made of passages, each with its sources.
+
+    A gated page (`evidence.page.GatedPage`): its passages are in `body`,
+    and its subject is the intervention and route it declares.
+    """
+
+    passages_field = "body"
 
     standfirst = models.TextField(
         _("standfirst"),
@@ -226,26 +233,14 @@ class ArticlePage(PublicPageMixin, Page):
     ]
     parent_page_types = ["articles.ArticleIndexPage"]
     subpage_types = []
-    base_form_class = GatedPageForm
 
     objects = PageManager.from_queryset(ArticlePageQuerySet)()
 
     class Meta:
         verbose_name = _("article")
 
-    def publish(self, revision, *args, **kwargs):
-        """Publish `revision` only if that version passes the publish gate.
-
-        The check and the publish share one transaction with the page row
-        locked (see evidence.gate.publish).
-        """
-        from evidence.gate.publish import gated_publish
-
-        return gated_publish(
-            self,
-            revision,
-            lambda: super(ArticlePage, self).publish(revision, *args, **kwargs),
-        )
+    def evidence_subject(self) -> Subject:
+        return Subject(self.subject_intervention, self.subject_route)
 
     def get_view_restrictions(self):
         """The view restrictions (private, password, groups) on this article.

@@ -8,8 +8,9 @@ class EvidenceConfig(AppConfig):
 
     def ready(self):
         from evidence.gate import signals
+        from evidence.page import gated_page_models
 
-        signals.connect()
+        signals.connect(gated_page_models())
 
         from evidence.library import safeguards
 

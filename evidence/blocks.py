@@ -2,17 +2,48 @@
 
 Every passage carries a role and its citations. A claim passage states a fact
 about health and must rest on a graded source before the page goes live; a
-context passage frames, links or disclaims. Any page type can use these blocks.
+context passage frames, links or disclaims. Any page type can use these blocks:
+every block that is a `PassageBlock` is a reviewable unit, whatever name the
+page's stream gives it.
 """
+
+import json
+import re
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from evidence.analysis.text import plain_value, text_from_html
 from evidence.vocab import PassageRole, Stance
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
+
+# The rich text editor adds these keys to each paragraph the first time a
+# passage is saved from the admin; they are markup, not words.
+_BLOCK_KEYS = re.compile(r'\sdata-block-key="[^"]*"')
+
+
+def list_values(raw) -> list:
+    """Items of a stored ListBlock, in either of Wagtail's two formats."""
+    items = raw or []
+    return [
+        item["value"] if isinstance(item, dict) and item.get("type") == "item" else item
+        for item in items
+    ]
+
+
+def source_id(value) -> int | None:
+    """The Source id a stored (or API-shaped) chooser value points at."""
+    if hasattr(value, "pk"):  # a Source
+        return value.pk
+    if isinstance(value, dict):  # a chooser block given its API shape
+        value = value.get("id")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class CitationBlock(blocks.StructBlock):
@@ -57,6 +88,39 @@ def citations_block():
     )
 
 
+class PassageBlock(blocks.StructBlock):
+    """A passage: a reviewable unit with a role and the sources behind it.
+
+    The publish gate, the review screen and the reader find passages by this
+    class. Each passage block says how its stored value reads: its content
+    (what a review is pinned to), its words, and its citations. The default
+    is rich text in `text` with a list of citations; lists, tables and study
+    cards say otherwise.
+    """
+
+    def passage_content(self, value: dict) -> str:
+        """The stored text a review is pinned to (editor keys removed)."""
+        return _BLOCK_KEYS.sub("", str(value.get("text") or ""))
+
+    def passage_text(self, content: str) -> str:
+        """The passage's words for people and the claim detector, on one line."""
+        return " ".join(text_from_html(content).split())
+
+    def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
+        """(source id, stance, locator) of each citation in the stored value."""
+        citations = []
+        for item in list_values(value.get("citations")):
+            item = item or {}
+            citations.append(
+                (
+                    source_id(item.get("source")),
+                    item.get("stance") or Stance.SUPPORTS,
+                    item.get("locator") or "",
+                )
+            )
+        return citations
+
+
 class PassageValue(blocks.StructValue):
     """A passage's value, with helpers for templates."""
 
@@ -70,7 +134,7 @@ class PassageValue(blocks.StructValue):
         return self.get("role", PassageRole.CLAIM) == PassageRole.CLAIM
 
 
-class ParagraphBlock(blocks.StructBlock):
+class ParagraphBlock(PassageBlock):
     text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
     role = role_block()
     citations = citations_block()
@@ -83,13 +147,22 @@ class ParagraphBlock(blocks.StructBlock):
         description = _("A paragraph and the graded sources behind it")
 
 
-class BulletListBlock(blocks.StructBlock):
+class BulletListBlock(PassageBlock):
     text = blocks.ListBlock(
         blocks.CharBlock(max_length=1000), min_num=1, label=_("Items")
     )
     ordered = blocks.BooleanBlock(required=False, label=_("Numbered list"))
     role = role_block()
     citations = citations_block()
+
+    def passage_content(self, value: dict) -> str:
+        items = [str(item) for item in list_values(value.get("text"))]
+        return json.dumps(items, ensure_ascii=False)
+
+    def passage_text(self, content: str) -> str:
+        """The items' words (plain text, never read as HTML), on one line."""
+        items = (plain_value(item) for item in json.loads(content))
+        return " ".join(" ".join(items).split())
 
     class Meta:
         icon = "list-ul"
@@ -99,10 +172,21 @@ class BulletListBlock(blocks.StructBlock):
         description = _("A bulleted or numbered list and the sources behind it")
 
 
-class PassageTableBlock(blocks.StructBlock):
+class PassageTableBlock(PassageBlock):
     text = TableBlock(label=_("Table"))
     role = role_block()
     citations = citations_block()
+
+    def passage_content(self, value: dict) -> str:
+        table = value.get("text") or {}
+        rows = table.get("data") or []
+        caption = table.get("table_caption") or ""
+        return json.dumps([caption, rows], ensure_ascii=False)
+
+    def passage_text(self, content: str) -> str:
+        caption, rows = json.loads(content)
+        cells = [str(cell) for row in rows for cell in row if cell not in (None, "")]
+        return " ".join(filter(None, [caption, *cells]))
 
     class Meta:
         icon = "table"
@@ -112,7 +196,7 @@ class PassageTableBlock(blocks.StructBlock):
         description = _("A table and the sources behind its figures")
 
 
-class CalloutBlock(blocks.StructBlock):
+class CalloutBlock(PassageBlock):
     text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
     kind = blocks.ChoiceBlock(
         choices=[
@@ -149,13 +233,20 @@ class StudyValue(blocks.StructValue):
         return self.get("role", PassageRole.CLAIM) == PassageRole.CLAIM
 
 
-class StudyBlock(blocks.StructBlock):
+class StudyBlock(PassageBlock):
     source = SnippetChooserBlock("evidence.Source")
     text = blocks.TextBlock(
         label=_("Headline result"),
         help_text=_("What the study found, in one or two plain sentences."),
     )
     role = role_block()
+
+    def passage_content(self, value: dict) -> str:
+        return str(value.get("text") or "")  # its headline result
+
+    def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
+        """A study card cites its one study, in support."""
+        return [(source_id(value.get("source")), Stance.SUPPORTS, "")]
 
     class Meta:
         icon = "doc-full-inverse"

@@ -8,9 +8,11 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import views as article_views
-from evidence.api.views import ApiDocsView, api_not_found
+from nadsite.api import ApiDocsView, ObtainTokenView, RootView, api_not_found
 
 api_v1 = [
+    path("", RootView.as_view(), name="root"),
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("", include("articles.api.urls")),
     path("", include("evidence.api.urls")),
 ]

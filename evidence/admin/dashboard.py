@@ -17,6 +17,7 @@ from wagtail.models import Page, TaskState
 from evidence.gate import publish_problems
 from evidence.library.retractions import live_pages_citing_retracted_sources
 from evidence.models import MedicalReviewTask
+from evidence.page import gated_page_models
 from evidence.review.data import review_states
 from evidence.roles import is_medical_reviewer
 
@@ -71,16 +72,15 @@ def claims_awaiting_review(limit: int = LIST_LIMIT) -> list[AwaitingReview]:
     return awaiting
 
 
-def articles_blocked_by_gate(limit: int = LIST_LIMIT) -> list[Blocked]:
-    """Articles with unpublished changes that the publish gate would refuse.
+def pages_blocked_by_gate(limit: int = LIST_LIMIT) -> list[Blocked]:
+    """Gated pages with unpublished changes that the gate would refuse.
 
     Only the `limit` most recently edited drafts are checked, so the panel
     stays fast on a large site.
     """
-    from articles.models import ArticlePage
-
     drafts = (
-        ArticlePage.objects.filter(has_unpublished_changes=True)
+        Page.objects.type(*gated_page_models())
+        .filter(has_unpublished_changes=True)
         .select_related("latest_revision")
         .order_by("-latest_revision_created_at", "-pk")[:limit]
     )
@@ -103,7 +103,7 @@ class EvidenceDashboardPanel(Component):
         request = parent_context["request"]
         return {
             "awaiting": claims_awaiting_review(),
-            "blocked": articles_blocked_by_gate(),
+            "blocked": pages_blocked_by_gate(),
             "retracted": live_pages_citing_retracted_sources(),
             "is_reviewer": is_medical_reviewer(request.user),
             "request": request,

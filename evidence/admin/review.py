@@ -34,20 +34,13 @@ from evidence.analysis.evaluation import page_subject
 from evidence.gate.rules import evaluate
 from evidence.living.views import review_context
 from evidence.models import MedicalReviewTask, ReviewDecision
+from evidence.page import is_gated
 from evidence.passages import Passage, analyse_passages
 from evidence.review.data import review_states
 from evidence.review.decisions import ReviewRefused, record_decision
 from evidence.review.state import PassageReview
 from evidence.roles import is_medical_reviewer, reviewer_byline, reviewer_disclosure
 from evidence.vocab import Certainty, Decision
-
-
-def has_passages(page) -> bool:
-    """Pages with a passage body (articles) are the ones medically reviewed."""
-    page_class = page.specific_class
-    return page_class is not None and any(
-        field.name == "body" for field in page_class._meta.get_fields()
-    )
 
 
 @dataclass
@@ -123,7 +116,7 @@ class MedicalReviewMenuItem(PageMenuItem):
     url_name = "evidence_review:page"
 
     def is_shown(self, user):
-        return has_passages(self.page) and is_medical_reviewer(user)
+        return is_gated(self.page) and is_medical_reviewer(user)
 
 
 class PassageDecisionForm(forms.Form):
@@ -202,7 +195,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             )
         self.page = get_object_or_404(Page, pk=kwargs["page_id"]).specific
         self.revision = self.page.get_latest_revision()
-        if self.revision is None or not hasattr(self.page, "body"):
+        if self.revision is None or not is_gated(self.page):
             raise Http404(_("This page has no passages to review."))
         self.version = self.revision.as_object()
         return super().dispatch(request, *args, **kwargs)

@@ -149,12 +149,13 @@ def evidence_items(passage: Passage) -> list[EvidenceItem]:
 
 
 def page_subject(page) -> Subject | None:
-    """The intervention and route the article declares, if it declares any."""
-    intervention = getattr(page, "subject_intervention", "") or ""
-    route = getattr(page, "subject_route", "") or ""
-    if not (intervention.strip() or route):
+    """The intervention and route the page declares, if it declares any
+    (`evidence.page.GatedPage.evidence_subject`)."""
+    declared = getattr(page, "evidence_subject", None)
+    subject = declared() if declared is not None else None
+    if subject is None or not (subject.intervention.strip() or subject.route):
         return None
-    return Subject(intervention, route)
+    return subject
 
 
 def analyse(passages: list[Passage], subject: Subject | None) -> list[PassageAnalysis]:

@@ -135,7 +135,9 @@ class SourceCitationSerializer(serializers.Serializer):
     )
     has_unpublished_changes = serializers.BooleanField()
     block_id = serializers.CharField(allow_blank=True)
-    field = serializers.CharField(help_text=_("Where in the page, e.g. body.<id>."))
+    field = serializers.CharField(
+        help_text=_("Where in the page: the field, then the block id.")
+    )
 
 
 class ReviewerSerializer(serializers.Serializer):
@@ -236,12 +238,3 @@ class ParagraphReportSerializer(serializers.Serializer):
 
 class ClaimReportSerializer(serializers.Serializer):
     paragraphs = ParagraphReportSerializer(many=True)
-
-
-class TokenInputSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()

@@ -1,19 +1,11 @@
-"""API views for the source library, claim detection and API tokens."""
+"""API views for the source library and claim detection."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.http import JsonResponse
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import filters, mixins, permissions, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import filters, mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from wagtail.models import Page, ReferenceIndex
 
@@ -25,8 +17,6 @@ from evidence.api.serializers import (
     ClaimReportSerializer,
     SourceCitationSerializer,
     SourceSerializer,
-    TokenInputSerializer,
-    TokenSerializer,
 )
 from evidence.models import Source
 
@@ -138,99 +128,3 @@ class ClaimDetectView(APIView):
         serializer.is_valid(raise_exception=True)
         report = detect_paragraphs(serializer.validated_data["text"])
         return Response(ClaimReportSerializer(report).data)
-
-
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
-
-    parser_classes = [JSONParser, FormParser]
-    renderer_classes = [JSONRenderer]
-    throttle_classes = [AnonRateThrottle]
-
-    @extend_schema(
-        summary="Get an API token",
-        description=(
-            "Send a username and password; use the token as "
-            "`Authorization: Token <token>` on later requests."
-        ),
-        request=TokenInputSerializer,
-        responses={
-            200: TokenSerializer,
-            400: OpenApiResponse(description=_("Wrong username or password.")),
-        },
-        auth=[],
-        tags=["auth"],
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
-
-
-class ApiDocsView(TemplateView):
-    """A self-contained page describing every endpoint, from the schema.
-
-    Swagger UI and Redoc load their scripts from a CDN; this page needs
-    nothing but the server, so it works offline and without JavaScript.
-    """
-
-    template_name = "evidence/api_docs.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        schema = SchemaGenerator().get_schema(request=None, public=True)
-        operations = []
-        for path, methods in schema.get("paths", {}).items():
-            for method, operation in methods.items():
-                operations.append(
-                    {
-                        "method": method.upper(),
-                        "path": path,
-                        "summary": operation.get("summary", ""),
-                        "description": operation.get("description", ""),
-                        "parameters": [
-                            {
-                                "name": parameter["name"],
-                                "in": parameter["in"],
-                                "required": parameter.get("required", False),
-                                "description": parameter.get("description", ""),
-                            }
-                            for parameter in operation.get("parameters", [])
-                        ],
-                        "responses": sorted(operation.get("responses", {})),
-                        "tag": (operation.get("tags") or ["api"])[0],
-                    }
-                )
-        context["info"] = schema.get("info", {})
-        context["operations"] = operations
-        return context
-
-
-class RootView(APIView):
-    """What the API offers, with links."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @extend_schema(exclude=True)
-    def get(self, request):
-        from django.urls import reverse
-
-        return Response(
-            {
-                "articles": request.build_absolute_uri(reverse("api:article-list")),
-                "sources": request.build_absolute_uri(reverse("api:source-list")),
-                "claims_detect": request.build_absolute_uri(
-                    reverse("api:claims-detect")
-                ),
-                "auth_token": request.build_absolute_uri(reverse("api:auth-token")),
-                "schema": request.build_absolute_uri(reverse("api-schema")),
-                "docs": request.build_absolute_uri(reverse("api-docs")),
-            },
-            status=status.HTTP_200_OK,
-        )
-
-
-def api_not_found(request, *args, **kwargs):
-    """Any other address under /api/: a JSON 404, never the site's HTML page."""
-    return JsonResponse(
-        {"detail": _("There is no API endpoint at this address; see /api/docs/.")},
-        status=404,
-    )

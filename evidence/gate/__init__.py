@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 PUBLISH_REFUSED_LOG_ACTION = "evidence.publish_refused"
 
@@ -75,14 +75,21 @@ class Problem:
 class PublishBlocked(ValidationError):
     """This version of the page may not go live yet.
 
-    Keyed by the body field, so Wagtail's admin API answers 400 with the
-    messages; `problems` keeps the structured list.
+    Keyed by the page's passages field, so Wagtail's admin API answers 400
+    with the messages and the editor shows them on the field; `problems`
+    keeps the structured list.
     """
 
-    def __init__(self, problems, message=None):
+    def __init__(self, problems, message=None, *, field=NON_FIELD_ERRORS):
         self.problems = list(problems)
         messages = [p.message for p in self.problems]
-        super().__init__({"body": [message] if message else messages})
+        super().__init__({field: [message] if message else messages})
+
+    @classmethod
+    def for_page(cls, page, problems, message=None):
+        """Refused for `page`, keyed by its passages field."""
+        field = getattr(page, "passages_field", "") or NON_FIELD_ERRORS
+        return cls(problems, message, field=field)
 
 
 def publish_problems(page) -> list[Problem]:
@@ -101,4 +108,4 @@ def publish_problems(page) -> list[Problem]:
 def ensure_publishable(page) -> None:
     """Raise PublishBlocked, listing every problem, unless `page` may go live."""
     if problems := publish_problems(page):
-        raise PublishBlocked(problems)
+        raise PublishBlocked.for_page(page, problems)

@@ -45,12 +45,13 @@ class GatedPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if (
-            self.is_publishing()
-            and "body" in cleaned_data
-            and "body" not in self.errors
-        ):
-            version = SimpleNamespace(body=cleaned_data["body"], pk=self.instance.pk)
+        field = self.instance.passages_field
+        if self.is_publishing() and field in cleaned_data and field not in self.errors:
+            version = SimpleNamespace(
+                passages_field=field,
+                pk=self.instance.pk,
+                **{field: cleaned_data[field]},
+            )
             if problems := publish_problems(version):
-                self.add_error("body", gate_errors(problems))
+                self.add_error(field, gate_errors(problems))
         return cleaned_data

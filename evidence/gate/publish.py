@@ -72,50 +72,52 @@ def publish_latest(page, user):
     with transaction.atomic():
         locked = lock_page_row(page.pk)
         if locked.latest_revision_id is None:
-            raise PublishBlocked(
-                [], _("This page has no saved version to publish yet.")
+            raise PublishBlocked.for_page(
+                page, [], _("This page has no saved version to publish yet.")
             )
         revision = locked.latest_revision
         revision.publish(user=user)
     return revision
 
 
-_LIVE_FIELDS = frozenset({"body", "live", "live_revision"})
+_LIVE_FIELDS = frozenset({"live", "live_revision"})
 
 
 def guard_live_save(instance, update_fields=None) -> None:
-    """Backstop for every path that saves an article as live.
+    """Backstop for every path that saves a gated page as live.
 
-    Runs before an ArticlePage is saved. When the save makes content live
+    Runs before a gated page is saved. When the save makes content live
     (a new live page, a page going live, a new live revision or a changed
-    live body), the content must pass the gate, and the byline is set from
+    passages), the content must pass the gate, and the byline is set from
     the approvals. Saving an unchanged live page (a move, a lock) is left
     alone, so pages that went live before a source was retracted can still
     be moved; `audit_live_articles` lists those.
     """
     if not instance.live:
         return
-    if update_fields is not None and not _LIVE_FIELDS & set(update_fields):
+    passages = instance.passages_field
+    if update_fields is not None and not {*_LIVE_FIELDS, passages} & set(update_fields):
         return
     old = None
     if instance.pk is not None:
         old = (
             type(instance)
             ._default_manager.filter(pk=instance.pk)
-            .only("live", "live_revision", "body")
+            .only(*_LIVE_FIELDS, passages)
             .first()
         )
     if (
         old is not None
         and old.live
         and old.live_revision_id == instance.live_revision_id
-        and old.body.get_prep_value() == instance.body.get_prep_value()
+        and getattr(old, passages).get_prep_value()
+        == getattr(instance, passages).get_prep_value()
     ):
         return
     if instance.pk is not None and connection.in_atomic_block:
         lock_page_row(instance.pk)
     result = evaluate(instance)
     if result.problems:
-        raise PublishBlocked(result.problems)
+        raise PublishBlocked.for_page(instance, result.problems)
     if update_fields is None:
         apply_byline(instance, result)

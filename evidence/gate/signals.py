@@ -1,41 +1,51 @@
-"""Signal receivers that keep the publish gate and authorship in step."""
+"""Signal receivers that keep the publish gate and authorship in step.
 
-from django.apps import apps
+`connect(models)` is given the gated page types (`evidence.page`): their
+saves go through the `pre_save` guard, and their revisions record who wrote
+each passage.
+"""
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save, pre_save
 from wagtail.models import Revision
 
 from evidence.gate.publish import guard_live_save
 from evidence.review.decisions import record_authorship
 
-GATED_PAGE_MODEL = "articles.ArticlePage"
+_gated: tuple[type, ...] = ()
 
 
-def _is_article_revision(revision) -> bool:
-    ArticlePage = apps.get_model(GATED_PAGE_MODEL)
-    model = revision.content_type.model_class() if revision.content_type_id else None
-    return model is not None and issubclass(model, ArticlePage)
+def _revision_model(revision):
+    if not revision.content_type_id:
+        return None
+    return ContentType.objects.get_for_id(revision.content_type_id).model_class()
 
 
 def revision_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and "content" not in update_fields):
         return
-    if not _is_article_revision(instance):
+    model = _revision_model(instance)
+    if model is None or not issubclass(model, _gated):
         return
     record_authorship(instance)
 
 
-def article_saving(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw:  # loaddata: not covered, see README "Publish gate"
+def gated_page_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:  # loaddata: not covered, see evidence.gate
         return
     guard_live_save(instance, update_fields=update_fields)
 
 
-def connect():
-    ArticlePage = apps.get_model(GATED_PAGE_MODEL)
-
+def connect(models) -> None:
+    """Gate the saves of these page types and record their authorship."""
+    global _gated
+    _gated = tuple(models)
     post_save.connect(
         revision_saved, sender=Revision, dispatch_uid="evidence.revision_saved"
     )
-    pre_save.connect(
-        article_saving, sender=ArticlePage, dispatch_uid="evidence.article_saving"
-    )
+    for model in _gated:
+        pre_save.connect(
+            gated_page_saving,
+            sender=model,
+            dispatch_uid=f"evidence.gated_page_saving.{model._meta.label_lower}",
+        )

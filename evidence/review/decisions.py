@@ -14,15 +14,15 @@ authorship is recorded from every saved revision of an article.
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.passages import Passage, read_passages
+from evidence.passages import Passage, read_passages, read_stream
 from evidence.review.data import ReviewData, text_hash
 from evidence.roles import is_medical_reviewer
 from evidence.vocab import Certainty, Decision
@@ -166,16 +166,21 @@ def record_decision(
 
 
 def record_authorship(revision) -> int:
-    """Remember who first saved each passage text of an article revision.
+    """Remember who first saved each passage text of a gated page's revision.
 
     A passage whose current text was already saved before keeps its first
     author; the rest are credited to the revision's user. One query: the
     passages are read from the revision's stored content.
     """
-    body = (revision.content or {}).get("body") or []
-    if isinstance(body, str):
-        body = json.loads(body)
-    passages = read_passages(SimpleNamespace(body=body), sources={})
+    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
+    field = getattr(model, "passages_field", "")
+    if not field:
+        return 0
+    stream = (revision.content or {}).get(field) or []
+    if isinstance(stream, str):
+        stream = json.loads(stream)
+    stream_block = model._meta.get_field(field).stream_block
+    passages = read_stream(stream_block, stream, sources={})
     rows = [
         PassageAuthorship(
             page_id=int(revision.object_id),

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evidence.passages import cited_source_ids, html_to_text, read_passages
+from evidence.passages import cited_source_ids, read_passages
 from evidence.vocab import RetractionStatus
 from tests.factories import SourceFactory, heading, make_article, paragraph, study
 
@@ -152,8 +152,9 @@ def test_cited_source_ids_needs_no_query(article_index):
     assert len(queries) == 0
 
 
-def test_html_to_text_separates_block_elements():
-    assert html_to_text("<p>One.</p><p>Two &lt;3</p>") == "One. Two <3"
+def test_passage_text_separates_block_elements(article_index):
+    page = make_article(article_index, body=[paragraph("One.</p><p>Two &lt;3")])
+    assert read_passages(page)[0].text == "One. Two <3"
 
 
 def test_editor_block_keys_do_not_change_the_fingerprint(article_index):

@@ -8,18 +8,18 @@ status is 1 when any article is listed, so a scheduled job can alert.
 
 import json
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from evidence.gate import publish_problems
-from evidence.gate.signals import GATED_PAGE_MODEL
+from evidence.page import gated_page_models
 
 
 def live_article_problems():
-    """(article, problems) for every live article that fails the gate."""
-    ArticlePage = apps.get_model(GATED_PAGE_MODEL)
-    for page in ArticlePage.objects.live().order_by("path"):
+    """(page, problems) for every live gated page that fails the gate."""
+    gated = Page.objects.live().type(*gated_page_models()).order_by("path")
+    for page in gated.specific():
         if problems := publish_problems(page):
             yield page, problems
 

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evidence.admin.dashboard import (
-    articles_blocked_by_gate,
     claims_awaiting_review,
+    pages_blocked_by_gate,
 )
 from evidence.library.retractions import live_pages_citing_retracted_sources
 from evidence.vocab import RetractionStatus
@@ -65,7 +65,7 @@ def test_blocked_articles_are_listed_with_their_problems(
         owner=writer_in_group,
     )
     approve(ready, reviewer)
-    [item] = articles_blocked_by_gate()
+    [item] = pages_blocked_by_gate()
     assert item.page.pk == blocked.pk
     assert {p.rule for p in item.problems} == {"uncited_claim", "unapproved_claim"}
 

@@ -1,0 +1,67 @@
+"""GatedPage: the contract a page type fulfils to go through the publish gate.
+
+A page type is gated by inheriting `GatedPage` before `Page`:
+
+    class ReportPage(GatedPage, Page):
+        passages_field = "content"
+        content = StreamField(ReportBodyBlock())
+
+        def evidence_subject(self):
+            return Subject(self.treatment, self.treatment_route)
+
+It then promises two things and gets three:
+
+- `passages_field` names the StreamField that holds its passages; every
+  block of that stream that is a `PassageBlock` is a reviewable unit;
+- `evidence_subject()` says what the page is about (an intervention and a
+  route), against which the cited evidence is judged direct or indirect;
+- the gate records the medical review byline on the version going live, in
+  the page's `reviewed_by` (users) and `last_reviewed_at` fields.
+
+In return: `publish()` goes through the gate, the editor form shows the
+gate's problems on the passages (`base_form_class`), and the gate's
+signals, the dashboard and the audit command find the type through this
+class (`gated_page_models()`).
+"""
+
+from __future__ import annotations
+
+from wagtail.models import get_page_models
+
+from evidence.analysis.calibration import Subject
+from evidence.gate.forms import GatedPageForm
+from evidence.gate.publish import gated_publish
+
+
+class GatedPage:
+    """A page type whose passages must pass the publish gate to go live."""
+
+    passages_field: str = ""
+    base_form_class = GatedPageForm
+
+    def evidence_subject(self) -> Subject | None:
+        """What the page is about; None when it declares nothing."""
+        return None
+
+    def publish(self, revision, *args, **kwargs):
+        """Publish `revision` only if that version passes the publish gate.
+
+        The check and the publish share one transaction with the page row
+        locked (`evidence.gate.publish.gated_publish`).
+        """
+        return gated_publish(
+            self,
+            revision,
+            lambda: super(GatedPage, self).publish(revision, *args, **kwargs),
+        )
+
+
+def gated_page_models() -> list[type]:
+    """Every page type that fulfils the contract."""
+    return [model for model in get_page_models() if issubclass(model, GatedPage)]
+
+
+def is_gated(page) -> bool:
+    """Whether `page` (of any type, specific or not) is of a gated type."""
+    page_class = getattr(page, "specific_class", None) or type(page)
+    return page_class is not None and issubclass(page_class, GatedPage)
