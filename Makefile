@@ -84,6 +84,7 @@ bench-deps: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: $(VENV)/.dev system-deps lint
 	mkdir -p var
