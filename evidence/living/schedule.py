@@ -34,13 +34,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
-from wagtail.models import Page, PageLogEntry, get_page_models
+from wagtail.models import Page, PageLogEntry
 
 from evidence.models import (
     EvidenceFlag,
     ReviewSchedule,
     ReviewScheduleSettings,
 )
+from evidence.page import gated_page_models, is_gated
 from evidence.review.data import review_states
 from evidence.review.decisions import ReviewRefused, record_decision
 from evidence.review.state import Status
@@ -69,21 +70,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def site_interval() -> int:
     return ReviewScheduleSettings.load().interval_months
-
-
-def gated_page_models() -> list[type]:
-    """Page types carrying a medical-review byline (``last_reviewed_at``
-    and ``reviewed_by``): the ones reviewed on a schedule."""
-    found = []
-    for model in get_page_models():
-        names = {f.name for f in model._meta.get_fields()}
-        if {"last_reviewed_at", "reviewed_by"} <= names:
-            found.append(model)
-    return found
-
-
-def is_gated(page) -> bool:
-    return any(isinstance(page, model) for model in gated_page_models())
 
 
 def _reviewer_name(user) -> str:

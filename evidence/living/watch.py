@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
 
 from evidence import library
+from evidence.blocks import PassageBlock
 from evidence.library import importing, matching
 from evidence.library.ingest import clinicaltrials, pubmed_search
 from evidence.library.ingest.records import SourceRecord
@@ -54,7 +55,7 @@ from evidence.models import (
     SavedSearch,
     Source,
 )
-from evidence.passages import Passage, read_passages
+from evidence.passages import Passage, passage_stream, read_passages
 from evidence.vocab import RetractionStatus, Stance
 
 logger = logging.getLogger(__name__)
@@ -508,16 +509,17 @@ def pages_with_open_flags(limit: int = 20):
     ]
 
 
-CITABLE_KINDS = frozenset({"paragraph", "list", "table", "callout"})
-
-
-def _add_citation(body: list, block_id: str, source_id: int, stance: str) -> bool:
+def _add_citation(
+    stream_block, stream: list, block_id: str, source_id: int, stance: str
+) -> bool:
     """Append a citation to the passage ``block_id`` of stored stream data,
-    in the item format its citation list already uses."""
-    for block in body:
+    in the item format its citation list already uses. Only a passage block
+    with a list of citations can take one (a study card cites its study)."""
+    for block in stream:
         if block.get("id") != block_id:
             continue
-        if block.get("type") not in CITABLE_KINDS:
+        child = stream_block.child_blocks.get(block.get("type"))
+        if not isinstance(child, PassageBlock) or "citations" not in child.child_blocks:
             return False
         value = block.setdefault("value", {})
         citations = value.setdefault("citations", [])
@@ -558,8 +560,11 @@ def import_and_cite(candidate: EvidenceCandidate, user, stance: str):
                 )
             )
         source = summary.outcomes[0].source
-        body = json.loads(json.dumps(list(version.body.raw_data)))
-        if not _add_citation(body, candidate.block_id, source.pk, stance):
+        stream_block, stream = passage_stream(version)
+        stream = json.loads(json.dumps(stream))
+        if not _add_citation(
+            stream_block, stream, candidate.block_id, source.pk, stance
+        ):
             raise CandidateRefused(
                 _(
                     "The claim is no longer a paragraph, list, table or callout "
@@ -567,7 +572,7 @@ def import_and_cite(candidate: EvidenceCandidate, user, stance: str):
                     "be cited there; nothing was imported."
                 )
             )
-        version.body = json.dumps(body)
+        setattr(version, version.passages_field, json.dumps(stream))
         revision = version.save_revision(user=user, log_action=True)
         candidate.imported_source = source
         candidate.save(
