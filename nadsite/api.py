@@ -7,16 +7,19 @@ The endpoints themselves live with their apps (`articles.api`,
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from evidence.api.common import JSONParser
 
 
 class TokenInputSerializer(serializers.Serializer):
@@ -114,6 +117,7 @@ class RootView(APIView):
         )
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """Any other address under /api/: a JSON 404, never the site's HTML page."""
     return JsonResponse(

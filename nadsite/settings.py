@@ -31,6 +31,10 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
 DEBUG = env_flag("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
 
@@ -77,6 +81,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Over-size bodies are refused before anything reads them, and every
+    # error under /api/ is answered in JSON (nadsite/errors.py).
+    "nadsite.errors.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers get public pages from the page cache before the
     # session, auth and Wagtail routing work (articles/caching.py).
@@ -231,7 +238,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["evidence.api.common.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "evidence.api.common.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -282,6 +289,17 @@ EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "nadsite <noreply@example.org>"
 )
+
+# Limits on what anyone may send (docs/operations.md, "Limits", says what a
+# user sees at each). Each is read from the environment variable of its name.
+# Any request body, file uploads included, refused with 413 before it is read:
+NADSITE_MAX_REQUEST_BYTES = env_int("NADSITE_MAX_REQUEST_BYTES", 20 * 2**20)
+# A request body that is not a file upload (API JSON, admin forms), and the
+# number of form fields: the admin's page editor posts several fields a block.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NADSITE_MAX_FORM_BYTES", 5 * 2**20)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("NADSITE_MAX_FORM_FIELDS", 20_000)
+# Levels of nesting in JSON sent to the API or imported (CSL-JSON).
+NADSITE_JSON_MAX_DEPTH = env_int("NADSITE_JSON_MAX_DEPTH", 32)
 
 # Contact details sent with requests to Crossref and NCBI, as both ask.
 NADSITE_CONTACT_EMAIL = os.environ.get("NADSITE_CONTACT_EMAIL", "editors@example.org")

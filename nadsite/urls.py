@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from articles import views as article_views
 from nadsite.api import ApiDocsView, ObtainTokenView, RootView, api_not_found
 
+handler400 = "nadsite.errors.bad_request"
+
 api_v1 = [
     path("", RootView.as_view(), name="root"),
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

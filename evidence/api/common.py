@@ -1,12 +1,15 @@
-"""What every part of the REST API shares: paging, roles and error bodies."""
+"""What every part of the REST API shares: paging, roles, parsing, errors."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from evidence import limits
 
 MAX_DB_ID = 2**63 - 1
 
@@ -50,6 +53,30 @@ def parse_id(value) -> int:
     return number
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser within `evidence.limits.json_problem`'s limits.
+
+    Python's decoder would otherwise recurse until the interpreter's limit
+    (a RecursionError, a 500) on a body of a thousand brackets, and code
+    walking the data afterwards could do the same.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(limits.too_deep_message()) from None
+        if problem := limits.json_problem(data):
+            raise exceptions.ParseError(problem)
+        return data
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
 def exception_handler(exc, context):
     """DRF's error bodies, plus Django's own exceptions turned into JSON.
 
@@ -70,6 +97,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     return drf_exception_handler(exc, context)
 
 
