@@ -123,7 +123,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves several writers at once: readers never wait
+    # for a writer (WAL), and a write transaction takes the write lock when it
+    # starts (IMMEDIATE) and waits up to NADSITE_SQLITE_BUSY_SECONDS for it, so
+    # two transactions that read and then write queue up instead of failing
+    # with "database is locked". PostgreSQL is the production database.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env_int("NADSITE_SQLITE_BUSY_SECONDS", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
