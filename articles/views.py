@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -9,15 +10,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_safe
 from wagtail import views as wagtail_views
+from wagtail.search.query import PlainText
 
 from articles.models import ArticlePage
 from articles.routing import find_site
 from evidence.passages import read_passages
 
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
 EXCERPT_CHARS = 220
 _WORDS = re.compile(r"\w[\w+\-']*", re.UNICODE)
+_SEARCH_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def serve(request, path):
@@ -27,6 +30,18 @@ def serve(request, path):
     if not hasattr(request, "_wagtail_site"):
         request._wagtail_site = find_site(request)
     return wagtail_views.serve(request, path)
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query that are looked up: letters and digits only.
+
+    Quotes, operators, NUL and other punctuation are dropped, so no query
+    can break the database's full-text syntax (SQLite's FTS5 fails on a
+    lone '"'; PostgreSQL refuses NUL), and at most NADSITE_SEARCH_MAX_WORDS
+    words are looked up.
+    """
+    words = _SEARCH_WORDS.findall(query)
+    return words[: settings.NADSITE_SEARCH_MAX_WORDS]
 
 
 def query_terms(query: str) -> list[str]:
@@ -86,11 +101,13 @@ def matching_excerpt(article, terms: list[str]) -> SafeString:
 @require_GET
 def search(request):
     """Search live, public articles; results highlight the words searched."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = _CONTROL_CHARACTERS.sub(" ", request.GET.get("q", "")).strip()
+    query = query[: settings.NADSITE_SEARCH_MAX_CHARS]
+    words = search_words(query)
     page_obj = None
     results = []
-    if query:
-        found = ArticlePage.objects.readable().search(query)
+    if words:
+        found = ArticlePage.objects.readable().search(PlainText(" ".join(words)))
         page_obj = Paginator(found, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         terms = query_terms(query)
         results = [
@@ -105,7 +122,7 @@ def search(request):
     return TemplateResponse(
         request,
         "articles/search.html",
-        {"query": query, "page_obj": page_obj, "results": results},
+        {"query": query, "words": words, "page_obj": page_obj, "results": results},
     )
 
 

@@ -311,6 +311,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NADSITE_MAX_FORM_BYTES", 5 * 2**20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("NADSITE_MAX_FORM_FIELDS", 20_000)
 # Levels of nesting in JSON sent to the API or imported (CSL-JSON).
 NADSITE_JSON_MAX_DEPTH = env_int("NADSITE_JSON_MAX_DEPTH", 32)
+# Search: characters of the query kept, and words looked up.
+NADSITE_SEARCH_MAX_CHARS = env_int("NADSITE_SEARCH_MAX_CHARS", 200)
+NADSITE_SEARCH_MAX_WORDS = env_int("NADSITE_SEARCH_MAX_WORDS", 12)
 
 # Contact details sent with requests to Crossref and NCBI, as both ask.
 NADSITE_CONTACT_EMAIL = os.environ.get("NADSITE_CONTACT_EMAIL", "editors@example.org")

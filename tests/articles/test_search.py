@@ -118,3 +118,34 @@ def test_matching_excerpt_trims_long_passages_at_word_boundaries(article_index):
     assert re.search(r" word\d+ …$", excerpt), excerpt
     assert "<mark>target</mark>" in excerpt
     assert len(excerpt) < 300
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', 'riboside"', '"riboside', "\x00", "riboside\x00", "NEAR(", "*", "a:b", "\\"],
+)
+def test_any_query_is_answered_without_an_error(articles, query):
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "secret draft" not in html
+    if "riboside" in query:
+        assert "/articles/nr-ageing/" in html
+
+
+def test_a_query_with_no_words_says_what_is_looked_up(client, articles):
+    html = client.get("/search/", {"q": '" * ( )'}).content.decode()
+    assert "letters and numbers are looked up" in html
+
+
+def test_search_looks_up_a_bounded_number_of_words(settings):
+    from articles.views import search_words
+
+    settings.NADSITE_SEARCH_MAX_WORDS = 3
+    assert search_words('"NAD+" AND (riboside OR "mice_") x y') == [
+        "NAD",
+        "AND",
+        "riboside",
+    ]
