@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from articles.api.writing import register_html_rules
 from articles.importing.views import ImportArticleView, indexes_for
+
+hooks.register("register_rich_text_features", register_html_rules)
 
 
 @hooks.register("register_admin_urls")

@@ -36,6 +36,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from evidence.limits import control_character_problem
 from evidence.models import Source
 
 MAX_BLOCKS = 500
@@ -96,6 +97,13 @@ class _ShapeChecker:
     def error(self, path: str, message: str):
         self.errors.append(BodyError(self.index, path, message))
 
+    def text(self, path: str, value: str) -> bool:
+        """Whether `value` is text that can be stored; an error if not."""
+        if problem := control_character_problem(value):
+            self.error(path, problem)
+            return False
+        return True
+
     def check(self, block, value, path: str):
         """Return the value ready for the editor's form, or None after an
         error."""
@@ -114,10 +122,14 @@ class _ShapeChecker:
         if isinstance(block, blocks.RichTextBlock):
             if not isinstance(value, str):
                 self.error(path, _("Must be HTML text, e.g. “<p>…</p>”."))
+                return value
+            self.text(path, value)
             return value
         if isinstance(block, blocks.FieldBlock):
             if not isinstance(value, str):
                 self.error(path, _("Must be text."))
+            else:
+                self.text(path, value)
             return value
         return value  # pragma: no cover - every block type is handled above
 
@@ -178,8 +190,16 @@ class _ShapeChecker:
                 _join(path, "data"),
                 _("Must be a list of rows, each a list of text cells."),
             )
-        if not isinstance(value.get("table_caption", ""), str):
+        else:
+            for r, row in enumerate(data):
+                for c, cell in enumerate(row):
+                    if cell:
+                        self.text(_join(path, f"data.{r}.{c}"), cell)
+        caption = value.get("table_caption", "")
+        if not isinstance(caption, str):
             self.error(_join(path, "table_caption"), _("Must be text."))
+        elif caption:
+            self.text(_join(path, "table_caption"), caption)
         for flag in ("first_row_is_table_header", "first_col_is_header"):
             if not isinstance(value.get(flag, False), bool):
                 self.error(_join(path, flag), _("Must be true or false."))

@@ -93,6 +93,22 @@ def readiness(version) -> dict:
     }
 
 
+def alias_message(page) -> str:
+    return _(
+        "Article %(id)s is an alias: it mirrors article %(original)s and has "
+        "no drafts of its own. Edit, review and publish article %(original)s."
+    ) % {"id": page.pk, "original": page.alias_of_id}
+
+
+class AliasConflict(exceptions.APIException):
+    """A write aimed at an alias page, which only mirrors its original."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+    def __init__(self, page):
+        super().__init__(alias_message(page))
+
+
 class WantsLatest:
     """Whether this request asks for the latest draft, which only staff may."""
 
@@ -249,13 +265,15 @@ class ArticleViewSet(viewsets.GenericViewSet):
             200: ArticleSerializer,
             400: BodyErrorsSerializer,
             403: OpenApiResponse(description="Not allowed to edit this page."),
-            409: OpenApiResponse(description="The page is locked."),
+            409: OpenApiResponse(description="The page is locked, or an alias."),
         },
     )
     def partial_update(self, request, pk=None):
         page = self.get_object()
         if not page.permissions_for_user(request.user).can_edit():
             raise exceptions.PermissionDenied(_("You may not edit this article."))
+        if page.alias_of_id is not None:
+            raise AliasConflict(page)
         if locked := self._locked(page, request.user):
             return locked
         fields, invalid = self._write_fields(partial=True)
@@ -327,6 +345,11 @@ class ArticleViewSet(viewsets.GenericViewSet):
         page = self.get_object()
         if not page.permissions_for_user(request.user).can_publish():
             raise exceptions.PermissionDenied(_("You may not publish this article."))
+        if page.alias_of_id is not None:
+            return Response(
+                {"publishable": False, "detail": alias_message(page), "problems": []},
+                status=status.HTTP_409_CONFLICT,
+            )
         if errors := publish_errors(page.get_latest_revision_as_object()):
             return Response(
                 {
@@ -412,6 +435,7 @@ class PassageReviewsView(GenericAPIView):
             400: OpenApiResponse(description="The decision was refused; see detail."),
             403: OpenApiResponse(description="Not a medical reviewer."),
             404: OpenApiResponse(description="No such article or passage."),
+            409: OpenApiResponse(description="The article is an alias."),
         },
     )
     def post(self, request, pk, block_id):
@@ -420,6 +444,8 @@ class PassageReviewsView(GenericAPIView):
                 _("Only members of the Medical reviewers group may review passages.")
             )
         page, passage = self._page_and_passage(pk, block_id)
+        if page.alias_of_id is not None:
+            raise AliasConflict(page)
         if passage is None:
             raise exceptions.NotFound(
                 _(

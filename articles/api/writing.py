@@ -16,8 +16,10 @@ from functools import lru_cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from wagtail.actions import EditPageAction
 from wagtail.admin.panels import get_form_for_model
+from wagtail.admin.rich_text.converters.editor_html import WhitelistRule
 from wagtail.api.v3.form_data import build_form_data
 from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.whitelist import allow_without_attributes
 
 from articles.api.body import BodyError, block_errors
 from articles.models import ArticlePage
@@ -30,6 +32,19 @@ WRITABLE_FIELDS = (
     "subject_route",
     "body",
 )
+
+
+def register_html_rules(features):
+    """Superscript and subscript in rich text sent as HTML.
+
+    Wagtail teaches them to the admin's editor (Draftail) only, so the HTML
+    sanitiser `build_form_data` runs rich text through (the "editorhtml"
+    rules) would drop the <sup> and <sub> that the editor itself allows.
+    """
+    for feature, element in (("superscript", "sup"), ("subscript", "sub")):
+        features.register_converter_rule(
+            "editorhtml", feature, [WhitelistRule(element, allow_without_attributes)]
+        )
 
 
 class EditArticleAction(EditPageAction):

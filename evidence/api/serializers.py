@@ -10,6 +10,7 @@ from evidence.library.safeguards import (
     apply_evidence_change,
     log_evidence_change,
 )
+from evidence.limits import refuse_control_characters
 from evidence.models import ReviewDecision, Source
 from evidence.vocab import Certainty, Decision
 
@@ -39,7 +40,12 @@ class RejectUnknownFieldsMixin:
 
 
 class StrictCharField(serializers.CharField):
-    """Text only: a number or a list is an error, not turned into text."""
+    """Text only: a number or a list is an error, not turned into text, and
+    text without control characters."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(refuse_control_characters)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
