@@ -1,6 +1,8 @@
 """API views for the source library and claim detection."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, permissions, viewsets
@@ -10,7 +12,7 @@ from rest_framework.views import APIView
 from wagtail.models import Page, ReferenceIndex
 
 from evidence.analysis.claims import detect_paragraphs
-from evidence.api.common import IsStaff, parse_id
+from evidence.api.common import IsStaff, has_admin_access, parse_id
 from evidence.api.filters import SourceFilter
 from evidence.api.serializers import (
     ClaimDetectInputSerializer,
@@ -69,8 +71,9 @@ class SourceViewSet(
         summary="Where a source is cited",
         description=(
             "Every page and passage that cites this source, from the "
-            "reference index: the live version of live pages and the draft "
-            "of pages that were never published."
+            "reference index: the live version of live pages and, for the "
+            "editorial team only, the draft of pages that were never "
+            "published. Others see live, public pages only."
         ),
         responses=SourceCitationSerializer(many=True),
         filters=False,
@@ -83,6 +86,13 @@ class SourceViewSet(
             .filter(base_content_type=ContentType.objects.get_for_model(Page))
             .order_by("object_id", "content_path", "id")
         )
+        if not has_admin_access(request.user):
+            public = (
+                Page.objects.live()
+                .public()
+                .annotate(key=Cast("pk", output_field=CharField()))
+            )
+            references = references.filter(object_id__in=public.values("key"))
         page_of_refs = self.paginate_queryset(references)
         pages = Page.objects.in_bulk({int(ref.object_id) for ref in page_of_refs})
         rows = []

@@ -128,13 +128,15 @@ def test_where_a_source_is_cited(article_index, staff_writer, anon_client):
         owner=staff_writer,
         body=[paragraph("NAD+ falls.", sources=[source], block_id="p-9")],
     )
-    response = anon_client.get(f"/api/v1/sources/{source.pk}/citations/")
+    response = client_for(staff_writer).get(f"/api/v1/sources/{source.pk}/citations/")
     assert response.status_code == 200
     [row] = response.json()["results"]
     assert row["page"] == page.pk
     assert row["block_id"] == "p-9"
     assert row["live"] is False
     assert row["field"].startswith("body.p-9.citations.")
+    drafts_hidden = anon_client.get(f"/api/v1/sources/{source.pk}/citations/")
+    assert drafts_hidden.json()["count"] == 0
     other = SourceFactory()
     assert (
         anon_client.get(f"/api/v1/sources/{other.pk}/citations/").json()["count"] == 0
