@@ -172,6 +172,11 @@ http {{
 
 def start_nginx(runner, body: bytes, workdir: Path):
     binary = need("nginx", "nginx")
+    # nginx's worker runs as www-data when started as root: it must be able
+    # to read the page (mkdtemp makes the run's directory private).
+    for folder in (workdir.parent, workdir):
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o755)
     (workdir / "www").mkdir(parents=True)
     (workdir / "tmp").mkdir()
     (workdir / "www" / "article.html").write_bytes(body)
@@ -181,7 +186,7 @@ def start_nginx(runner, body: bytes, workdir: Path):
     process = subprocess.Popen(
         [binary, "-c", str(conf), "-p", str(workdir)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     deadline = time.monotonic() + 10
@@ -337,9 +342,9 @@ def make_article(api: Client, tokens: dict, slug: str, text: str) -> dict:
     return article
 
 
-def publish(api: Client, tokens: dict, article: dict, text: str) -> float:
+def publish(api: Client, tokens: dict, article: dict, text: str) -> tuple:
     """Save `text` as the passage, approve it, publish; returns when the
-    publish request was sent (perf_counter)."""
+    publish request was sent and when it was answered (perf_counter)."""
     block = article["passages"][0]
     status, saved = api.json(
         "PATCH",
@@ -383,10 +388,10 @@ def publish(api: Client, tokens: dict, article: dict, text: str) -> float:
     )
     if status != 200:
         raise RuntimeError(f"publishing: {status} {published}")
-    return started
+    return started, time.perf_counter()
 
 
-def bench_publish(stack, publishes: int) -> list[float]:
+def bench_publish(stack, publishes: int) -> list[tuple]:
     api = Client(stack.app_ports[0])  # instance A
     tokens = {user: token(api, user) for user in ("writer", "reviewer", "editor")}
     slug = f"bench-publish-{os.getpid()}"
@@ -399,12 +404,15 @@ def bench_publish(stack, publishes: int) -> list[float]:
         status, headers, body = reader.request("GET", url)
         if headers.get("X-Cache") != "hit":
             raise RuntimeError(f"publish {n}: the old version is not cached")
+        if n % 10 == 0:
+            print(f"  {n} publishes", flush=True)
         wording = f"Wording {n} of the benchmark.".encode()
-        started = publish(api, tokens, article, wording.decode())
+        started, answered = publish(api, tokens, article, wording.decode())
         while True:
             status, headers, body = reader.request("GET", url)
             if status == 200 and wording in body:
-                times.append(time.perf_counter() - started)
+                seen = time.perf_counter()
+                times.append((seen - started, seen - answered))
                 break
             if time.perf_counter() - started > 10:
                 raise RuntimeError(f"publish {n} not visible after 10 s")
@@ -594,11 +602,14 @@ def main() -> int:
             f"{min(n99):.2f}–{max(n99):.2f} ms. Targets: ≥ 0.9×, p99 < 2 ms."
         )
     if "publish" in results:
-        times = [t * 1000 for t in results["publish"]]
+        times = [t * 1000 for t, _ in results["publish"]]
+        after = [t * 1000 for _, t in results["publish"]]
         print(
-            f"  publish-to-visible over {len(times)} publishes: p50 "
-            f"{statistics.median(times):.0f} ms, p95 {percentile(times, 0.95):.0f} ms, "
-            f"max {max(times):.0f} ms. Target: p95 < 1000 ms."
+            f"  publish-to-visible over {len(times)} publishes (from sending the "
+            f"publish): p50 {statistics.median(times):.0f} ms, p95 "
+            f"{percentile(times, 0.95):.0f} ms, max {max(times):.0f} ms; after the "
+            f"publish answered: p50 {statistics.median(after):.1f} ms, p95 "
+            f"{percentile(after, 0.95):.1f} ms. Target: p95 < 1000 ms."
         )
     if "load" in results:
         load = results["load"]
