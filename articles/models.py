@@ -116,6 +116,12 @@ class HomePage(PublicPageMixin, Page):
     def latest_articles(self, count=6):
         return ArticlePage.objects.readable()[:count]
 
+    def surrogate_keys(self, context) -> set[str]:
+        """The articles the home page lists (one small query, on a miss)."""
+        return {
+            page_key(pk) for pk in self.latest_articles().values_list("pk", flat=True)
+        }
+
     def get_sitemap_urls(self, request=None):
         return _listing_sitemap_urls(self, request)
 
