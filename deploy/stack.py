@@ -520,9 +520,12 @@ def from_environment() -> Stack:
 def main() -> int:
     stack = from_environment()
     stopping = []
+    started = []
 
     def request_stop(signum, frame):
         stopping.append(signum)
+        if not started:
+            raise KeyboardInterrupt  # while starting: undo what has started
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
@@ -531,6 +534,11 @@ def main() -> int:
     except StackError as error:
         print(f"stack: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Stopped while starting", file=sys.stderr)
+        stack.stop()
+        return 130
+    started.append(True)
     print(
         f"\nnadsite is served through Varnish at {stack.url}/ "
         f"(admin at {stack.url}/admin/)\n"
