@@ -30,6 +30,12 @@ def control_character_problem(text: str) -> str:
     ) % {"code": ord(match.group(0)), "position": match.start() + 1}
 
 
+def without_control_characters(text: str) -> str:
+    """`text` with its control characters removed (for records from outside
+    services and files, which a person cannot correct before they arrive)."""
+    return _CONTROL.sub("", text)
+
+
 def refuse_control_characters(value) -> None:
     """A Django validator: text without control characters."""
     if isinstance(value, str) and (problem := control_character_problem(value)):

@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from xml.etree.ElementTree import Element
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 SUPPORTED_EXTENSIONS = (".md", ".markdown", ".txt", ".docx")
-MAX_BYTES = 5 * 1024 * 1024
 MAX_HEADING_LENGTH = 200
 MAX_LIST_ITEM_LENGTH = 1000
 
@@ -431,6 +431,48 @@ def _docx_kind(paragraph) -> tuple[str, str]:
     return "paragraph", ""
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.3g} MB"
+
+
+def check_docx_archive(data: bytes) -> None:
+    """Refuse a Word file that would unpack to too much, from its zip index.
+
+    A .docx is a zip archive, and a few hundred kilobytes of it can unpack to
+    gigabytes (a "zip bomb"). The archive's index gives every part's size
+    before anything is unpacked, and Python's zipfile never unpacks a part
+    past the size the index gives, so checking the index bounds the memory
+    the reader can use.
+    """
+    damaged = _("This is not a readable Word (.docx) file; it may be damaged.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise DocumentError(damaged) from error
+    if len(parts) > settings.NADSITE_DOCX_MAX_PARTS:
+        raise DocumentError(
+            _(
+                "This Word file has %(count)s parts; at most %(limit)s are "
+                "read. Save the article as a new document and try again."
+            )
+            % {"count": f"{len(parts):,}", "limit": settings.NADSITE_DOCX_MAX_PARTS}
+        )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > settings.NADSITE_DOCX_MAX_UNPACKED_BYTES:
+        raise DocumentError(
+            _(
+                "Unpacked, this Word file would be %(size)s; at most %(limit)s "
+                "are read. Remove large pictures or embedded files, or split "
+                "the article."
+            )
+            % {
+                "size": _megabytes(unpacked),
+                "limit": _megabytes(settings.NADSITE_DOCX_MAX_UNPACKED_BYTES),
+            }
+        )
+
+
 def parse_docx(data: bytes) -> ParsedDocument:
     """A Word article: the Title paragraph (or the first heading) is its title."""
     import docx
@@ -439,6 +481,7 @@ def parse_docx(data: bytes) -> ParsedDocument:
     from docx.text.paragraph import Paragraph
     from lxml import etree
 
+    check_docx_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (
@@ -524,6 +567,12 @@ def _decode(data: bytes) -> str:
         ) from error
 
 
+def too_large_message() -> str:
+    return _("The file is larger than %(size)s.") % {
+        "size": _megabytes(settings.NADSITE_IMPORT_MAX_BYTES)
+    }
+
+
 def read_document(filename: str, data: bytes) -> ParsedDocument:
     """The title and blocks of a document, or a DocumentError saying why not.
 
@@ -540,10 +589,8 @@ def read_document(filename: str, data: bytes) -> ParsedDocument:
         )
     if not data or not data.strip():
         raise DocumentError(_("The file is empty."))
-    if len(data) > MAX_BYTES:
-        raise DocumentError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20}
-        )
+    if len(data) > settings.NADSITE_IMPORT_MAX_BYTES:
+        raise DocumentError(too_large_message())
     if extension == ".docx":
         parsed = parse_docx(data)
     elif extension == ".txt":

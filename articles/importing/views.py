@@ -7,6 +7,7 @@ that did or did not match the Source library.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from articles.importing.article import ImportRefused, import_article
-from articles.importing.documents import MAX_BYTES, DocumentError
+from articles.importing.documents import DocumentError, too_large_message
 from articles.models import ArticleIndexPage
 
 
@@ -31,10 +32,6 @@ def indexes_for(user):
 class ImportArticleForm(forms.Form):
     document = forms.FileField(
         label=_("Document"),
-        help_text=_(
-            "A Markdown (.md), plain-text (.txt) or Word (.docx) file, up to "
-            "5 MB. Its first heading or line becomes the title."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,.docx"}),
     )
     parent = forms.ModelChoiceField(
@@ -45,16 +42,18 @@ class ImportArticleForm(forms.Form):
 
     def __init__(self, *args, indexes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["document"].help_text = _(
+            "A Markdown (.md), plain-text (.txt) or Word (.docx) file, up to "
+            "%(size)s. Its first heading or line becomes the title."
+        ) % {"size": f"{settings.NADSITE_IMPORT_MAX_BYTES / 2**20:.3g} MB"}
         self.fields["parent"].queryset = ArticleIndexPage.objects.filter(
             pk__in=[index.pk for index in indexes]
         ).order_by("path")
 
     def clean_document(self):
         document = self.cleaned_data["document"]
-        if document.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // 2**20}
-            )
+        if document.size > settings.NADSITE_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_large_message())
         return document
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,7 +39,6 @@ from evidence.models import Source
 from evidence.roles import is_medical_reviewer
 from evidence.vocab import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_IDENTIFIERS = 200
 
 # Permissions, in editors' words: whoever may add a source may import
@@ -149,9 +149,14 @@ class FileForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        limit = settings.NADSITE_REFERENCES_MAX_BYTES
+        if upload.size > limit:
             raise ValidationError(
-                _("The file is larger than 5 MB; export fewer references at a time.")
+                _(
+                    "The file is larger than %(size)s; export fewer references "
+                    "at a time."
+                )
+                % {"size": f"{limit / 2**20:.3g} MB"}
             )
         return upload
 

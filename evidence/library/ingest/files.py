@@ -23,11 +23,14 @@ from bibtexparser.middlewares import (
     SeparateCoAuthors,
     SplitNameParts,
 )
+from django.conf import settings
 
+from evidence import limits
 from evidence.library.ingest.records import IngestError, SourceRecord, _, doi_url
 from evidence.vocab import is_valid_doi, is_valid_pmid, normalize_doi, normalize_pmid
 
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+_RIS_START = re.compile(r"^TY  -", re.M)
 _BIBTEX_START = re.compile(r"^\s*@\s*\w+\s*[{(]", re.M)
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/\S+")
 
@@ -93,6 +96,21 @@ def _check(record: SourceRecord, where: str, problems: list[str]) -> None:
         problems.append(
             _('%(where)s has "%(pmid)s" as its PMID, which is not a PMID.')
             % {"where": where, "pmid": record.pmid}
+        )
+
+
+def _check_count(kind: str, count: int) -> None:
+    """Refuse a file with more records than one import takes, before reading
+    any of them."""
+    limit = settings.NADSITE_REFERENCES_MAX_RECORDS
+    if count > limit:
+        raise IngestError(
+            _(
+                "The %(kind)s file holds %(count)s references; at most "
+                "%(limit)s are imported at a time. Export them in smaller "
+                "batches; nothing was imported."
+            )
+            % {"kind": kind, "count": f"{count:,}", "limit": f"{limit:,}"}
         )
 
 
@@ -180,6 +198,7 @@ def _first_line(raw: str) -> str:
 
 def parse_bibtex(text: str) -> list[SourceRecord]:
     """Every entry in a BibTeX file, or an IngestError listing bad ones."""
+    _check_count("BibTeX", len(_BIBTEX_START.findall(text)))
     try:
         library = bibtexparser.parse_string(
             text,
@@ -312,6 +331,7 @@ def parse_ris(text: str) -> list[SourceRecord]:
     """Every TY … ER record in a RIS file, or an IngestError listing bad ones."""
     import rispy
 
+    _check_count("RIS", len(_RIS_START.findall(text)))
     chunks, problems = _ris_chunks(text.lstrip("\ufeff"))
     records = []
     for index, (line, chunk) in enumerate(chunks, start=1):
@@ -386,14 +406,19 @@ def _csl_record(item: dict) -> SourceRecord:
 def parse_csl_json(text: str) -> list[SourceRecord]:
     """Every item in a CSL-JSON file (a list, one item, or {"items": [...]})."""
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = limits.loads(text)
+    except json.JSONDecodeError as exc:
         raise IngestError(
             _(
                 "The CSL-JSON file is not valid JSON (line %(line)d: %(error)s); "
                 "nothing was imported."
             )
-            % {"line": getattr(exc, "lineno", 0), "error": getattr(exc, "msg", exc)}
+            % {"line": exc.lineno, "error": exc.msg}
+        ) from exc
+    except ValueError as exc:
+        raise IngestError(
+            _("The CSL-JSON file cannot be read: %(error)s Nothing was imported.")
+            % {"error": exc}
         ) from exc
     if isinstance(data, dict):
         data = data.get("items", [data])
@@ -401,6 +426,7 @@ def parse_csl_json(text: str) -> list[SourceRecord]:
         raise IngestError(
             _("The CSL-JSON file does not hold a list of items; nothing was imported.")
         )
+    _check_count("CSL-JSON", len(data))
     problems: list[str] = []
     records = []
     for index, item in enumerate(data, start=1):
@@ -451,6 +477,15 @@ def sniff(text: str) -> Callable[[str], list[SourceRecord]] | None:
 
 def parse_file(name: str, data: bytes) -> list[SourceRecord]:
     """Every reference in an uploaded file; all of them or an IngestError."""
+    limit = settings.NADSITE_REFERENCES_MAX_BYTES
+    if len(data) > limit:
+        raise IngestError(
+            _(
+                "%(name)s is larger than %(size)s; export fewer references at "
+                "a time. Nothing was imported."
+            )
+            % {"name": name, "size": f"{limit / 2**20:.3g} MB"}
+        )
     text = _decode(data)
     extension = re.search(r"\.[^.]+$", name or "")
     reader = READERS.get(extension.group(0).lower() if extension else "")

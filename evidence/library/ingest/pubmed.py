@@ -6,8 +6,10 @@ efetch ``PubmedArticleSet`` (the 2011 DTD and the current one alike) and
 ``parse_esummary(xml)`` reads an esummary ``eSummaryResult`` (DocSum) or
 ``DocumentSummarySet`` (version 2.0).
 
-The XML is parsed without loading DTDs, expanding entities or touching the
-network, so a hostile reply cannot read files or make requests.
+The XML is parsed with defusedxml: a reply declaring entities or referring
+to external ones is refused (its DOCTYPE line is read, never fetched), so a
+hostile reply cannot read files, make requests or expand into gigabytes
+("billion laughs").
 
 Retraction as PubMed records it: the publication type "Retracted
 Publication" marks a retracted paper, and its "RetractionIn" comment names
@@ -24,9 +26,11 @@ import datetime
 import re
 import time
 from collections.abc import Iterable
+from xml.etree.ElementTree import Element, ParseError
 
 import httpx
-from lxml import etree
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from evidence.library.ingest import http
 from evidence.library.ingest.records import (
@@ -79,21 +83,10 @@ _MONTHS = {
 }
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_pis=True,
-    )
-
-
-def _root(xml_bytes: bytes) -> etree._Element:
+def _root(xml_bytes: bytes) -> Element:
     try:
-        return etree.fromstring(xml_bytes, parser=_parser())
-    except etree.XMLSyntaxError as exc:
+        return fromstring(xml_bytes)
+    except (ParseError, DefusedXmlException, ValueError) as exc:
         raise IngestError(
             _("PubMed sent an answer that is not readable XML; nothing was imported.")
         ) from exc
@@ -164,17 +157,17 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _all_text(element: etree._Element | None) -> str:
+def _all_text(element: Element | None) -> str:
     if element is None:
         return ""
     return _clean("".join(element.itertext()))
 
 
-def _find_text(element: etree._Element, path: str) -> str:
+def _find_text(element: Element, path: str) -> str:
     return _all_text(element.find(path))
 
 
-def _title(article: etree._Element) -> str:
+def _title(article: Element) -> str:
     """PubMed ends titles with a full stop and brackets translated ones;
     the stored title has neither."""
     title = _find_text(article, "ArticleTitle") or _find_text(
@@ -187,7 +180,7 @@ def _title(article: etree._Element) -> str:
     return title
 
 
-def _journal(journal: etree._Element | None) -> str:
+def _journal(journal: Element | None) -> str:
     """The journal title without NLM's trailing place qualifier."""
     if journal is None:
         return ""
@@ -200,7 +193,7 @@ def _year_from(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _pub_year(article: etree._Element) -> int | None:
+def _pub_year(article: Element) -> int | None:
     pub_date = article.find("Journal/JournalIssue/PubDate")
     if pub_date is not None:
         year = _year_from(_find_text(pub_date, "Year")) or _year_from(
@@ -211,7 +204,7 @@ def _pub_year(article: etree._Element) -> int | None:
     return _year_from(_find_text(article, "ArticleDate/Year"))
 
 
-def _pages(article: etree._Element) -> str:
+def _pages(article: Element) -> str:
     pages = _find_text(article, "Pagination/MedlinePgn")
     if pages:
         return pages
@@ -220,7 +213,7 @@ def _pages(article: etree._Element) -> str:
     return f"{start}-{end}" if start and end else start
 
 
-def _authors(article: etree._Element) -> str:
+def _authors(article: Element) -> str:
     names = []
     for author in article.findall("AuthorList/Author"):
         if author.get("ValidYN", "Y") != "Y":
@@ -235,7 +228,7 @@ def _authors(article: etree._Element) -> str:
     return ", ".join(names)
 
 
-def _doi(citation: etree._Element, pubmed_data: etree._Element | None) -> str:
+def _doi(citation: Element, pubmed_data: Element | None) -> str:
     if pubmed_data is not None:
         for article_id in pubmed_data.findall("ArticleIdList/ArticleId"):
             if article_id.get("IdType") == "doi" and article_id.text:
@@ -246,7 +239,7 @@ def _doi(citation: etree._Element, pubmed_data: etree._Element | None) -> str:
     return ""
 
 
-def _abstract(article: etree._Element) -> str:
+def _abstract(article: Element) -> str:
     parts = []
     for text in article.findall("Abstract/AbstractText"):
         body = _all_text(text)
@@ -267,16 +260,14 @@ def _citation_date(ref_source: str) -> datetime.date | None:
         return None
 
 
-def _comments(citation: etree._Element):
+def _comments(citation: Element):
     for comment in citation.findall("CommentsCorrectionsList/CommentsCorrections"):
         ref_source = _find_text(comment, "RefSource")
         pmid = normalize_pmid(_find_text(comment, "PMID"))
         yield comment.get("RefType", ""), pmid, ref_source
 
 
-def _apply_notices(
-    record: SourceRecord, citation: etree._Element, types: set[str]
-) -> None:
+def _apply_notices(record: SourceRecord, citation: Element, types: set[str]) -> None:
     for ref_type, pmid, ref_source in _comments(citation):
         if ref_type in NOTICE_IN:
             record.add_notice(
@@ -305,14 +296,14 @@ def _apply_notices(
         record.notice_of.append(NoticeTarget(status=status, source="pubmed"))
 
 
-def parse_article(element: etree._Element) -> SourceRecord:
+def parse_article(element: Element) -> SourceRecord:
     """A SourceRecord from one ``PubmedArticle`` element."""
     citation = element.find("MedlineCitation")
     if citation is None:
         raise IngestError(_("A PubMed record has no citation; nothing was imported."))
     article = citation.find("Article")
     if article is None:
-        article = etree.Element("Article")
+        article = Element("Article")
     pubmed_data = element.find("PubmedData")
     pmid = normalize_pmid(_find_text(citation, "PMID"))
     publication_types = [
@@ -344,10 +335,10 @@ def parse_article(element: etree._Element) -> SourceRecord:
     return record
 
 
-def _book(element: etree._Element) -> SourceRecord:
+def _book(element: Element) -> SourceRecord:
     document = element.find("BookDocument")
     if document is None:
-        document = etree.Element("BookDocument")
+        document = Element("BookDocument")
     pmid = normalize_pmid(_find_text(document, "PMID"))
     book = document.find("Book")
     title = _title(document) or (_title(book) if book is not None else "")
@@ -387,11 +378,11 @@ def parse_efetch(xml_bytes: bytes) -> list[SourceRecord]:
     return records
 
 
-def _docsum_items(docsum: etree._Element) -> dict[str, etree._Element]:
+def _docsum_items(docsum: Element) -> dict[str, Element]:
     return {item.get("Name"): item for item in docsum.findall("Item")}
 
 
-def _docsum_record(docsum: etree._Element) -> SourceRecord:
+def _docsum_record(docsum: Element) -> SourceRecord:
     items = _docsum_items(docsum)
 
     def text(name: str) -> str:
@@ -423,7 +414,7 @@ def _docsum_record(docsum: etree._Element) -> SourceRecord:
     )
 
 
-def _document_summary_record(summary: etree._Element) -> SourceRecord:
+def _document_summary_record(summary: Element) -> SourceRecord:
     pmid = normalize_pmid(summary.get("uid") or "")
     ids = {
         _find_text(a, "IdType"): _find_text(a, "Value")

@@ -21,6 +21,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from evidence.limits import without_control_characters
+
 ORIGINS = ("crossref", "pubmed", "bibtex", "ris", "csl-json")
 
 NONE = "none"
@@ -179,12 +181,17 @@ class SourceRecord:
     def model_fields(self, *, skip_empty: bool = False) -> dict:
         """The Source fields only, as keyword arguments for the model.
 
-        An empty string or None means the outside record did not say; with
+        Control characters (a NUL no database stores, invisible ones) are
+        dropped. An empty string or None means the outside record did not say; with
         ``skip_empty`` those fields are left out, so merging into an existing
         Source (or relying on a model default such as route) keeps what is
         there. retraction_status is always given, since "none" is a finding.
         """
-        fields = {name: getattr(self, name) for name in SOURCE_FIELDS}
+        fields = {
+            name: without_control_characters(value) if isinstance(value, str) else value
+            for name in SOURCE_FIELDS
+            for value in [getattr(self, name)]
+        }
         if skip_empty:
             fields = {
                 name: value

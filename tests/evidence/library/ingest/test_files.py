@@ -126,3 +126,57 @@ def test_windows_1252_export_is_read():
     )
     (record,) = parse_file("endnote.ris", data)
     assert (record.authors, record.title) == ("M\xfcller H", "Caf\xe9 study")
+
+
+def bibtex_entries(count: int) -> str:
+    return "\n".join(
+        f"@article{{k{n}, title={{Trial {n}}}, year={{2020}}}}" for n in range(count)
+    )
+
+
+def ris_records(count: int) -> str:
+    return "".join(f"TY  - JOUR\nTI  - Trial {n}\nER  - \n" for n in range(count))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "parser"),
+    [
+        ("refs.bib", bibtex_entries(6), "bibtexparser.parse_string"),
+        ("refs.ris", ris_records(6), "rispy.loads"),
+        ("refs.json", "[" + ",".join(['{"title": "T"}'] * 6) + "]", None),
+    ],
+)
+def test_a_file_with_too_many_records_is_refused_before_reading_them(
+    settings, monkeypatch, name, text, parser
+):
+    settings.NADSITE_REFERENCES_MAX_RECORDS = 5
+    if parser:
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("records were parsed")
+
+        monkeypatch.setattr(parser, refuse)
+    with pytest.raises(IngestError, match="holds 6 references; at most 5"):
+        parse_file(name, text.encode())
+
+
+def test_a_file_within_the_record_limit_is_read(settings):
+    settings.NADSITE_REFERENCES_MAX_RECORDS = 5
+    assert len(parse_file("refs.bib", bibtex_entries(5).encode())) == 5
+    assert len(parse_file("refs.ris", ris_records(5).encode())) == 5
+
+
+def test_a_file_over_the_size_limit_is_refused(settings):
+    settings.NADSITE_REFERENCES_MAX_BYTES = 100
+    with pytest.raises(IngestError, match="refs.bib is larger than"):
+        parse_file("refs.bib", bibtex_entries(5).encode())
+
+
+def test_deeply_nested_csl_json_is_an_error_not_a_crash():
+    with pytest.raises(IngestError, match="nested more than 32 levels"):
+        parse_file("refs.json", b"[" * 5000 + b"]" * 5000)
+
+
+def test_control_characters_never_reach_a_source():
+    [record] = parse_file("refs.ris", b"TY  - JOUR\nTI  - NAD\x00+ \x07trial\nER  - \n")
+    assert record.model_fields()["title"] == "NAD+ trial"
