@@ -132,15 +132,23 @@ def test_garbage_xml_is_an_error():
         pubmed.parse_efetch(b"<PubmedArticleSet><PubmedArticle>")
 
 
-def test_entities_are_not_expanded():
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+        b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY e "&b;&b;&b;&b;&b;&b;&b;&b;">]>',
+    ],
+    ids=["external-file", "billion-laughs"],
+)
+def test_replies_declaring_entities_are_refused_unexpanded(doctype):
     xml = (
-        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-        b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>"
-        b"<Article><ArticleTitle>&e;</ArticleTitle></Article></MedlineCitation>"
-        b"</PubmedArticle></PubmedArticleSet>"
+        b'<?xml version="1.0"?>' + doctype + b"<PubmedArticleSet><PubmedArticle>"
+        b"<MedlineCitation><PMID>1</PMID><Article><ArticleTitle>&e;</ArticleTitle>"
+        b"</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"
     )
-    (record,) = pubmed.parse_efetch(xml)
-    assert "root:" not in record.title
+    with pytest.raises(IngestError, match="not readable XML"):
+        pubmed.parse_efetch(xml)
 
 
 def test_efetch_error_body_is_an_error():
