@@ -10,12 +10,15 @@ page's stream gives it.
 import json
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from evidence.analysis.text import plain_value, text_from_html
+from evidence.limits import first_control_character_problem, passage_length_problem
 from evidence.vocab import PassageRole, Stance
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
@@ -105,6 +108,26 @@ class PassageBlock(blocks.StructBlock):
     def passage_text(self, content: str) -> str:
         """The passage's words for people and the claim detector, on one line."""
         return " ".join(text_from_html(content).split())
+
+    def clean(self, value):
+        """The block's own validation, then the limits every passage keeps:
+        no control characters in any of its text (a table's cells included),
+        and at most NADSITE_PASSAGE_MAX_CHARS characters of words."""
+        value = super().clean(value)
+        stored = self.get_prep_value(value)
+        errors = {}
+        for name, child in stored.items():
+            if problem := first_control_character_problem(child):
+                errors[name] = ValidationError(problem)
+        if "text" not in errors and (
+            problem := passage_length_problem(
+                self.passage_text(self.passage_content(stored))
+            )
+        ):
+            errors["text"] = ValidationError(problem)
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
 
     def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
         """(source id, stance, locator) of each citation in the stored value."""

@@ -19,6 +19,22 @@ from django.utils.translation import gettext as _
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def first_control_character_problem(value) -> str:
+    """The control-character problem of the first string in `value` (text,
+    or lists and dicts of it, as a block stores them) that has one, or ""."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if problem := control_character_problem(item):
+                return problem
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+    return ""
+
+
 def control_character_problem(text: str) -> str:
     """Why `text` may not be stored (a control character in it), or ""."""
     match = _CONTROL.search(text)
@@ -40,6 +56,21 @@ def refuse_control_characters(value) -> None:
     """A Django validator: text without control characters."""
     if isinstance(value, str) and (problem := control_character_problem(value)):
         raise ValidationError(problem, code="control_character")
+
+
+def passage_length_problem(text: str) -> str:
+    """Why a passage reading `text` is too long to save, or "".
+
+    NADSITE_PASSAGE_MAX_CHARS bounds what the claim detector, the review
+    screen and the publish gate read in one passage.
+    """
+    limit = settings.NADSITE_PASSAGE_MAX_CHARS
+    if len(text) <= limit:
+        return ""
+    return _(
+        "This passage is %(length)s characters long; a passage may have at "
+        "most %(limit)s. Split it into shorter passages."
+    ) % {"length": f"{len(text):,}", "limit": f"{limit:,}"}
 
 
 def too_deep_message() -> str:

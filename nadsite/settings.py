@@ -311,9 +311,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NADSITE_MAX_FORM_BYTES", 5 * 2**20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("NADSITE_MAX_FORM_FIELDS", 20_000)
 # Levels of nesting in JSON sent to the API or imported (CSL-JSON).
 NADSITE_JSON_MAX_DEPTH = env_int("NADSITE_JSON_MAX_DEPTH", 32)
-# Documents imported as articles: the file, and a Word file's unpacked size
-# and number of parts, read from its index before anything is unpacked.
+# Characters in one passage's words (what the claim detector reads), checked
+# whenever a passage is saved: the editor, the API, imports.
+NADSITE_PASSAGE_MAX_CHARS = env_int("NADSITE_PASSAGE_MAX_CHARS", 20_000)
+# Documents imported as articles: any file, a Markdown or text file, and a
+# Word file's unpacked size and number of parts, read from its index before
+# anything is unpacked.
 NADSITE_IMPORT_MAX_BYTES = env_int("NADSITE_IMPORT_MAX_BYTES", 5 * 2**20)
+NADSITE_IMPORT_MAX_TEXT_BYTES = env_int("NADSITE_IMPORT_MAX_TEXT_BYTES", 2**20)
 NADSITE_DOCX_MAX_UNPACKED_BYTES = env_int("NADSITE_DOCX_MAX_UNPACKED_BYTES", 25 * 2**20)
 NADSITE_DOCX_MAX_PARTS = env_int("NADSITE_DOCX_MAX_PARTS", 1000)
 # Reference files (BibTeX, RIS, CSL-JSON) imported into the Source library:

@@ -122,3 +122,16 @@ def test_superscript_and_subscript_are_kept(site_tree, staff_writer):
     assert "H<sub>2</sub>O and 10<sup>6</sup> cells</p>" in passage["html"]
     stored = ArticlePage.objects.get().body.raw_data[0]["value"]["text"]
     assert "<sub>2</sub>" in stored and "<sup>6</sup>" in stored
+
+
+def test_a_passage_over_the_length_limit_is_a_400_naming_it(
+    site_tree, staff_writer, settings
+):
+    settings.NADSITE_PASSAGE_MAX_CHARS = 50
+    block = {"type": "paragraph", "value": {"text": "<p>" + "word " * 20 + "</p>"}}
+    response = new_article(raw_client(staff_writer), [block])
+    data = assert_json_error(response, 400)
+    [error] = data["body"]
+    assert (error["index"], error["field"]) == (0, "text")
+    assert "a passage may have at most 50" in error["message"]
+    assert not ArticlePage.objects.exists()
