@@ -36,6 +36,8 @@ from xml.etree.ElementTree import Element
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from evidence.limits import passage_length_problem
+
 SUPPORTED_EXTENSIONS = (".md", ".markdown", ".txt", ".docx")
 MAX_HEADING_LENGTH = 200
 MAX_LIST_ITEM_LENGTH = 1000
@@ -342,9 +344,40 @@ def _markdown_tree(text: str) -> Element:
     return captured[0]
 
 
+# Python-Markdown scans from every "[" and "<" to the end of its paragraph
+# looking for the link or tag it may open: quadratic time in a paragraph
+# full of them (4,000 "[" take 15 s). A paragraph with more than this many
+# has them escaped, read as the characters they are.
+MAX_MARKUP_OPENERS = 16
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+
+
+def _bounded_markdown(text: str) -> str:
+    """`text` with each paragraph checked against the passage length limit,
+    and dense link and tag syntax escaped, before Markdown reads it."""
+    chunks = _BLANK_LINE_RE.split(text)
+    for position, chunk in enumerate(chunks):
+        if problem := passage_length_problem(chunk):
+            raise DocumentError(_part_problem(chunk, problem))
+        if chunk.count("[") > MAX_MARKUP_OPENERS:
+            chunk = chunk.replace("[", "\\[")
+        if chunk.count("<") > MAX_MARKUP_OPENERS:
+            chunk = chunk.replace("<", "&lt;")
+        chunks[position] = chunk
+    return "\n\n".join(chunks)
+
+
+def _part_problem(text: str, problem: str) -> str:
+    start = " ".join(text.split()[:8])
+    return _("The part starting “%(start)s…”: %(problem)s") % {
+        "start": start[:80],
+        "problem": problem,
+    }
+
+
 def parse_markdown(text: str) -> ParsedDocument:
     """A Markdown article: the first "#" heading is its title."""
-    root = _markdown_tree(text)
+    root = _markdown_tree(_bounded_markdown(text))
     title = ""
     blocks: list[DocumentBlock] = []
 
@@ -591,6 +624,15 @@ def read_document(filename: str, data: bytes) -> ParsedDocument:
         raise DocumentError(_("The file is empty."))
     if len(data) > settings.NADSITE_IMPORT_MAX_BYTES:
         raise DocumentError(too_large_message())
+    text_limit = settings.NADSITE_IMPORT_MAX_TEXT_BYTES
+    if extension != ".docx" and len(data) > text_limit:
+        raise DocumentError(
+            _(
+                "The file is larger than %(size)s, the most a Markdown or text "
+                "article may be. Split it into several articles."
+            )
+            % {"size": _megabytes(text_limit)}
+        )
     if extension == ".docx":
         parsed = parse_docx(data)
     elif extension == ".txt":
@@ -603,5 +645,8 @@ def read_document(filename: str, data: bytes) -> ParsedDocument:
         raise DocumentError(
             _("The document has a title but no paragraphs, lists or tables.")
         )
+    for block in parsed.blocks:
+        if problem := passage_length_problem(block.plain_text):
+            raise DocumentError(_part_problem(block.plain_text, problem))
     parsed.title = parsed.title[:255]
     return parsed

@@ -2,6 +2,7 @@
 than they weigh, files over the size limit."""
 
 import io
+import time
 import zipfile
 
 import docx
@@ -97,3 +98,29 @@ def test_a_file_over_the_size_limit_is_refused_unread(settings):
     settings.NADSITE_IMPORT_MAX_BYTES = 1000
     with pytest.raises(DocumentError, match="larger than 0.000954 MB"):
         read_document("long.md", b"# Title\n\n" + b"Text. " * 500)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["[" * 8000, "[a](" * 4000, "<a " * 6000, "![" * 4000, "<http://a" * 2000],
+    ids=["brackets", "open-links", "tags", "images", "autolinks"],
+)
+def test_markdown_full_of_link_and_tag_syntax_is_read_in_bounded_time(paragraph):
+    started = time.process_time()
+    parsed = read_document("odd.md", f"# Title\n\n{paragraph}\n".encode())
+    assert time.process_time() - started < 5
+    assert parsed.blocks[0].kind == "paragraph"
+
+
+def test_a_paragraph_over_the_passage_limit_is_refused_before_parsing(settings):
+    settings.NADSITE_PASSAGE_MAX_CHARS = 100
+    with pytest.raises(DocumentError, match="at most 100. Split it"):
+        read_document("long.md", b"# Title\n\n" + b"word " * 50)
+    with pytest.raises(DocumentError, match="at most 100. Split it"):
+        read_document("long.txt", b"Title\n\n" + b"word " * 50)
+
+
+def test_a_markdown_file_over_the_text_limit_is_refused(settings):
+    settings.NADSITE_IMPORT_MAX_TEXT_BYTES = 1000
+    with pytest.raises(DocumentError, match="most a Markdown or text article"):
+        read_document("long.md", b"# Title\n\n" + b"Text.\n\n" * 500)
