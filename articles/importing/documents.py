@@ -29,6 +29,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from xml.etree.ElementTree import Element
@@ -520,6 +521,8 @@ def parse_docx(data: bytes) -> ParsedDocument:
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
         etree.LxmlError,
         KeyError,
         ValueError,

@@ -358,13 +358,23 @@ def _csl_year(item: dict) -> int | None:
         value = item.get(key)
         if isinstance(value, dict):
             parts = value.get("date-parts") or [[]]
-            if parts and parts[0]:
-                return _year(parts[0][0])
+            if isinstance(parts, list) and parts and isinstance(parts[0], list):
+                if parts[0]:
+                    return _year(parts[0][0])
+            elif parts:
+                return _year(parts)
             if value.get("raw") or value.get("literal"):
                 return _year(value.get("raw") or value.get("literal"))
         elif value:
             return _year(value)
     return None
+
+
+def _csl_list(value) -> list:
+    """A CSL list field (authors): a list, one item, or nothing."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, dict | str) and value else []
 
 
 def _csl_author(person) -> str:
@@ -385,7 +395,9 @@ def _csl_record(item: dict) -> SourceRecord:
     kind = _clean(item.get("type"))
     return SourceRecord(
         title=_clean(item.get("title")),
-        authors=", ".join(a for a in map(_csl_author, item.get("author") or []) if a),
+        authors=", ".join(
+            a for a in map(_csl_author, _csl_list(item.get("author"))) if a
+        ),
         journal=_clean(
             item.get("container-title") or item.get("container-title-short")
         ),

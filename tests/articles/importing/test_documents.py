@@ -124,3 +124,14 @@ def test_a_markdown_file_over_the_text_limit_is_refused(settings):
     settings.NADSITE_IMPORT_MAX_TEXT_BYTES = 1000
     with pytest.raises(DocumentError, match="most a Markdown or text article"):
         read_document("long.md", b"# Title\n\n" + b"Text.\n\n" * 500)
+
+
+def test_a_word_file_with_a_damaged_part_is_refused_with_a_message():
+    data = bytearray(word_file())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for offset in range(start + 10, start + info.compress_size - 10, 7):
+        data[offset] ^= 0x5A
+    with pytest.raises(DocumentError, match="not a readable Word"):
+        read_document("damaged.docx", bytes(data))

@@ -180,3 +180,11 @@ def test_deeply_nested_csl_json_is_an_error_not_a_crash():
 def test_control_characters_never_reach_a_source():
     [record] = parse_file("refs.ris", b"TY  - JOUR\nTI  - NAD\x00+ \x07trial\nER  - \n")
     assert record.model_fields()["title"] == "NAD+ trial"
+
+
+def test_csl_json_fields_of_the_wrong_type_are_read_as_far_as_they_go():
+    [record] = parse_file(
+        "refs.json",
+        b'[{"title": "T", "author": true, "issued": {"date-parts": 2020}}]',
+    )
+    assert (record.title, record.authors, record.year) == ("T", "", 2020)
