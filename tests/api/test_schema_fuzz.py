@@ -1,7 +1,8 @@
 """Schemathesis against /api/schema/: no server errors, responses as documented.
 
 Every operation is called with generated input (a bounded number of examples
-each), once as an editor with a token and once anonymously. Requests go
+each) as each role: anonymously, and with the token of a writer, a medical
+reviewer and an editor. Requests go
 through Django's WSGI handler, inside each test's database transaction.
 """
 
@@ -56,16 +57,17 @@ def call_and_check(case, headers):
     )
 
 
-@pytest.mark.django_db
-@schema.parametrize()
-@FUZZ
-def test_api_conforms_to_its_schema_for_an_editor(case, content):
-    token, _ = Token.objects.get_or_create(user=member("fuzz-editor", "Editors"))
-    call_and_check(case, {"Authorization": f"Token {token.key}"})
+GROUPS = {"writer": "Writers", "reviewer": "Medical reviewers", "editor": "Editors"}
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "writer", "reviewer", "editor"])
 @schema.parametrize()
 @FUZZ
-def test_api_conforms_to_its_schema_for_anonymous_readers(case, content):
-    call_and_check(case, {})
+def test_api_conforms_to_its_schema_for_every_role(case, content, role):
+    headers = {}
+    if role in GROUPS:
+        user = member(f"fuzz-{role}", GROUPS[role])
+        token, _ = Token.objects.get_or_create(user=user)
+        headers = {"Authorization": f"Token {token.key}"}
+    call_and_check(case, headers)
