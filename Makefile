@@ -25,12 +25,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # Debian's Chromium drives the Playwright browser tests (no browser download);
 # the stack tests start Varnish (with varnish-modules for xkey) and their own
-# Redis, and bench/stack_bench.py compares Varnish with nginx.
+# Redis, and bench/stack_bench.py compares Varnish with nginx; curl runs the
+# API walk-through in docs/api.md.
 STACK_PACKAGES := varnish varnish-modules redis-server nginx
+TEST_PACKAGES := curl
 system-deps:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
-	for pkg in $(STACK_PACKAGES); do \
+	for pkg in $(STACK_PACKAGES) $(TEST_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" \
 			|| missing="$$missing $$pkg"; \
 	done; \
