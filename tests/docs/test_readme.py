@@ -7,10 +7,10 @@ ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SETTINGS = (ROOT / "nadsite" / "settings.py").read_text(encoding="utf-8")
 
-# os.environ.get("X"), os.environ["X"], env_flag("X"), env_list("X"); and
-# DATABASE_URL, which dj_database_url.config() reads.
+# os.environ.get("X"), os.environ["X"], env_flag("X"), env_list("X"),
+# env_int("X"); and DATABASE_URL, which dj_database_url.config() reads.
 READ = re.compile(
-    r"""(?:environ(?:\.get)?[(\[]|env_flag\(|env_list\()\s*["']([A-Z0-9_]+)["']"""
+    r"""(?:environ(?:\.get)?[(\[]|env_(?:flag|list|int)\()\s*["']([A-Z0-9_]+)["']"""
 )
 
 
