@@ -8,6 +8,7 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from evidence.gate import publish_problems
+from evidence.limits import control_character_problem
 
 
 def gate_errors(problems) -> StreamBlockValidationError:
@@ -34,7 +35,8 @@ def gate_errors(problems) -> StreamBlockValidationError:
 
 
 class GatedPageForm(WagtailAdminPageForm):
-    """Refuses "Publish" (and revert-and-publish) while the gate has problems.
+    """Refuses "Publish" (and revert-and-publish) while the gate has problems,
+    and text fields (title, standfirst, SEO fields) with control characters.
 
     Saving a draft and submitting for review are never refused: the problems
     are what review is for.
@@ -45,6 +47,9 @@ class GatedPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for name, value in list(cleaned_data.items()):
+            if isinstance(value, str) and (problem := control_character_problem(value)):
+                self.add_error(name, problem)
         field = self.instance.passages_field
         if self.is_publishing() and field in cleaned_data and field not in self.errors:
             version = SimpleNamespace(

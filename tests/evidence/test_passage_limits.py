@@ -50,3 +50,21 @@ def test_a_passage_over_the_length_limit_is_refused(settings):
     assert "99 characters long; a passage may have at most 50" in message
     short = block.to_python({"text": "<p>word word</p>", "role": "context"})
     assert block.clean(short)["text"].source == "<p>word word</p>"
+
+
+@pytest.mark.django_db
+def test_the_editor_refuses_control_characters_in_page_fields(
+    article_index, superuser, client
+):
+    from tests.evidence.admin_forms import page_form_data
+    from tests.factories import make_article, paragraph
+
+    page = make_article(article_index, body=[paragraph("Sleep helps.")])
+    revisions = page.revisions.count()
+    client.force_login(superuser)
+    version = page.get_latest_revision_as_object()
+    data = page_form_data(version, standfirst="Sleep\x0b matters.")
+    response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "control character U+000B" in response.content.decode()
+    assert page.revisions.count() == revisions
