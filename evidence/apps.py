@@ -10,7 +10,7 @@ class EvidenceConfig(AppConfig):
         from evidence.gate import signals
         from evidence.page import gated_page_models
 
-        signals.connect(gated_page_models())
+        signals.connect(gated_page_models(), app_config=self)
 
         from evidence.library import safeguards
 

@@ -39,6 +39,12 @@ def reviewer_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def reviewer_credentials(user) -> str:
+    """The credentials on the reviewer's profile ("MD, PhD"), or ""."""
+    profile = _profile(user)
+    return profile.credentials if profile is not None else ""
+
+
 def reviewer_byline(user) -> str:
     """How a medical reviewer is credited: "Jane Doe, MD, PhD (cardiology)".
 

@@ -1,9 +1,12 @@
 """The evidence panel on the Wagtail dashboard.
 
-Three lists for the editorial team: pages waiting in the Medical review task
+Four lists for the editorial team: pages waiting in the Medical review task
 with how many passages still need a decision, articles whose latest revision
-the publish gate would refuse, and live articles that cite a source that has
-since been retracted (they stay live until someone republishes them).
+the publish gate would refuse, live articles whose review decisions changed
+since they went live (readers see the decisions recorded in the live
+version's publish snapshot until the page is published again), and live
+articles that cite a source that has since been retracted (they stay live
+until someone republishes them).
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, OuterRef, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, TaskState
 
 from evidence.gate import publish_problems
+from evidence.gate.publish import changed_units
 from evidence.library.retractions import live_pages_citing_retracted_sources
-from evidence.models import MedicalReviewTask
+from evidence.models import MedicalReviewTask, PublishSnapshot, ReviewDecision
 from evidence.page import gated_page_models
 from evidence.review.data import review_states
 from evidence.roles import is_medical_reviewer
@@ -36,6 +41,13 @@ class AwaitingReview:
 class Blocked:
     page: Page
     problems: list
+
+
+@dataclass(frozen=True)
+class DecidedSinceLive:
+    page: Page
+    units: list[str]  # ids of the units whose review outcome changed
+    decided_at: object  # the newest decision on the page
 
 
 def _latest_version(page):
@@ -92,8 +104,45 @@ def pages_blocked_by_gate(limit: int = LIST_LIMIT) -> list[Blocked]:
     return blocked
 
 
+def live_pages_decided_since_publish(
+    limit: int = LIST_LIMIT,
+) -> list[DecidedSinceLive]:
+    """Live gated pages whose review decisions changed since they went live.
+
+    Readers see the outcome the gate recorded in the live version's publish
+    snapshot; a decision given since (an approval with another certainty, a
+    request for changes, a second reviewer) shows once the page is
+    published again. Only the `limit` pages decided on most recently since
+    their snapshot are checked, and a page is listed only when a unit's
+    outcome (status, certainty or credited reviewers) really differs.
+    """
+    newest = (
+        ReviewDecision.objects.filter(page=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    recorded = PublishSnapshot.objects.filter(
+        page=OuterRef("pk"), revision=OuterRef("live_revision")
+    ).values("recorded_at")[:1]
+    candidates = (
+        Page.objects.live()
+        .type(*gated_page_models())
+        .annotate(decided_at=Subquery(newest), recorded_at=Subquery(recorded))
+        .filter(decided_at__gt=F("recorded_at"))
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+    pages = candidates.specific()
+    snapshots = PublishSnapshot.objects.live_for_pages(pages)
+    found = []
+    for page in pages:
+        if units := changed_units(page, snapshots.get(page.pk)):
+            found.append(DecidedSinceLive(page, units, page.decided_at))
+    return found
+
+
 class EvidenceDashboardPanel(Component):
-    """Claims awaiting review, blocked articles, live articles at risk."""
+    """Claims awaiting review, blocked articles, live articles whose
+    decisions changed since they went live, live articles at risk."""
 
     name = "evidence_review"
     template_name = "evidence/dashboard/panel.html"
@@ -104,6 +153,7 @@ class EvidenceDashboardPanel(Component):
         return {
             "awaiting": claims_awaiting_review(),
             "blocked": pages_blocked_by_gate(),
+            "decided_since_live": live_pages_decided_since_publish(),
             "retracted": live_pages_citing_retracted_sources(),
             "is_reviewer": is_medical_reviewer(request.user),
             "request": request,

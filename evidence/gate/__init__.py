@@ -39,6 +39,11 @@ unless named otherwise):
   test_copy_and_publish, test_alias, test_add_child_live_from_code.
 
 Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`.
+
+Every covered path ends in the `pre_save` guard, which writes the publish
+snapshot of the version going live (`evidence.models.PublishSnapshot`: each
+unit's outcome and the byline, what readers are shown); tested path by path
+in test_snapshots.py.
 """
 
 from __future__ import annotations

@@ -3,6 +3,13 @@
 `gated_publish` is what a page's `publish()` runs, `publish_latest` what the
 API and commands call, and `guard_live_save` the `pre_save` backstop for
 every path that saves a gated page as live without either.
+
+Every path ends in `guard_live_save`, which also writes the version's
+publish snapshot (`evidence.models.PublishSnapshot`): what the gate decided
+for each unit of the version going live, and the byline. It is written
+before the page row is saved (in the same transaction when the path has
+one), so a live version never lacks its snapshot; a page saved live for the
+first time gets its snapshot as soon as it has an id (`record_pending_snapshot`).
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from evidence.gate import PublishBlocked, ensure_publishable
 from evidence.gate.rules import GateResult, evaluate
+from evidence.models import PublishSnapshot, UnitOutcome
 from evidence.review.state import Status
+from evidence.roles import reviewer_credentials, reviewer_name
 
 
 def byline(result: GateResult) -> tuple[list, object]:
@@ -38,6 +47,144 @@ def apply_byline(page, result: GateResult) -> None:
     reviewers, latest = byline(result)
     page.reviewed_by = reviewers
     page.last_reviewed_at = latest
+
+
+def snapshot_units(result: GateResult) -> dict[str, dict]:
+    """Every unit the gate evaluated, as the snapshot records it: its status,
+    the certainty recorded with its approval, the reviewers whose decisions
+    count, when the deciding decision was given, and its fingerprint."""
+    fingerprints = {unit.block_id: unit.fingerprint for unit in result.units}
+    units = {}
+    for unit_id, review in result.states.items():
+        decision = review.decision
+        units[unit_id] = UnitOutcome(
+            status=review.status,
+            certainty=review.certainty,
+            reviewer_ids=tuple(dict.fromkeys(d.reviewer_id for d in review.counted)),
+            decided_at=decision.created_at if decision is not None else None,
+            fingerprint=fingerprints.get(unit_id, ""),
+        ).as_json()
+    return units
+
+
+def snapshot_people(user_ids) -> dict[str, dict]:
+    """How each of these reviewers is credited now (one query): the name
+    and credentials of their reviewer profile, else their full name."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=set(user_ids))
+    return {
+        str(user.pk): {
+            "name": reviewer_name(user),
+            "credentials": reviewer_credentials(user),
+        }
+        for user in users.select_related("reviewer_profile")
+    }
+
+
+def _snapshot_fields(result: GateResult, byline_of=None) -> dict:
+    reviewers, latest = byline_of if byline_of is not None else byline(result)
+    units = snapshot_units(result)
+    reviewer_ids = sorted(user.pk for user in reviewers)
+    credited = {pk for unit in units.values() for pk in unit["reviewers"]}
+    return {
+        "units": units,
+        "people": snapshot_people({*credited, *reviewer_ids}),
+        "reviewer_ids": reviewer_ids,
+        "last_reviewed_at": latest,
+    }
+
+
+def record_snapshot(page_id, revision_id, result: GateResult, byline_of=None):
+    """Write the snapshot of `revision_id` of page `page_id` from the gate's
+    verdict (replacing an earlier one of the same revision). `byline_of`
+    (reviewers, date) overrides the byline worked out from the verdict."""
+    snapshot, _created = PublishSnapshot.objects.update_or_create(
+        page_id=page_id,
+        revision_id=revision_id,
+        defaults=_snapshot_fields(result, byline_of),
+    )
+    return snapshot
+
+
+def provisional_snapshot(page) -> PublishSnapshot:
+    """The snapshot this version of `page` would get if it went live now,
+    unsaved: what a preview shows."""
+    return PublishSnapshot(
+        page_id=page.pk,
+        revision_id=None,
+        **_snapshot_fields(evaluate(page)),
+    )
+
+
+def record_pending_snapshot(instance) -> None:
+    """After a gated page was first saved live: write the snapshot the gate
+    worked out before it had an id (`guard_live_save`)."""
+    result = instance.__dict__.pop("_publish_verdict", None)
+    if result is not None and instance.pk is not None:
+        record_snapshot(instance.pk, instance.live_revision_id, result)
+
+
+def changed_units(
+    page, snapshot: PublishSnapshot | None, result: GateResult | None = None
+) -> list[str]:
+    """Ids of the units of live `page` whose review outcome (status,
+    certainty or credited reviewers) differs today from its snapshot.
+
+    `result` is the gate's verdict on the live version when the caller
+    already has it.
+    """
+    recorded = snapshot.units if snapshot is not None else {}
+    now = snapshot_units(result if result is not None else evaluate(page))
+    keys = ("status", "certainty", "reviewers")
+    return [
+        unit_id
+        for unit_id, outcome in now.items()
+        if unit_id not in recorded
+        or any(outcome[key] != recorded[unit_id].get(key) for key in keys)
+    ]
+
+
+def record_missing_snapshots(models) -> int:
+    """Write a snapshot for every live page of these gated types whose live
+    version has none (pages that went live before snapshots were kept).
+
+    Its units are what the gate says of the live version now, which is
+    what readers were shown until then; its byline is the one stored on
+    the page when it went live, when the page type keeps one. Returns how
+    many were written.
+    """
+    from django.db.models import Exists, OuterRef
+    from wagtail.models import Page
+
+    if not models:
+        return 0
+    live = Page.objects.live().type(*models)
+    with_revision = live.filter(live_revision__isnull=False).exclude(
+        Exists(
+            PublishSnapshot.objects.filter(
+                page=OuterRef("pk"), revision=OuterRef("live_revision")
+            )
+        )
+    )
+    without_revision = live.filter(live_revision__isnull=True).exclude(
+        Exists(
+            PublishSnapshot.objects.filter(page=OuterRef("pk"), revision__isnull=True)
+        )
+    )
+    ids = [
+        *with_revision.values_list("pk", flat=True),
+        *without_revision.values_list("pk", flat=True),
+    ]
+    written = 0
+    for page in Page.objects.filter(pk__in=ids).specific().iterator(chunk_size=100):
+        stored = None
+        if hasattr(page, "last_reviewed_at") and hasattr(page, "reviewed_by"):
+            stored = (list(page.reviewed_by.all()), page.last_reviewed_at)
+        with transaction.atomic():
+            record_snapshot(page.pk, page.live_revision_id, evaluate(page), stored)
+        written += 1
+    return written
 
 
 def lock_page_row(page_pk):
@@ -81,17 +228,19 @@ def publish_latest(page, user):
 
 
 _LIVE_FIELDS = frozenset({"live", "live_revision"})
+_PUBLISHED_AT = "last_published_at"
 
 
 def guard_live_save(instance, update_fields=None) -> None:
     """Backstop for every path that saves a gated page as live.
 
     Runs before a gated page is saved. When the save makes content live
-    (a new live page, a page going live, a new live revision or a changed
-    passages), the content must pass the gate, and the byline is set from
-    the approvals. Saving an unchanged live page (a move, a lock) is left
-    alone, so pages that went live before a source was retracted can still
-    be moved; `audit_live_articles` lists those.
+    (a new live page, a page going live, a publish, a new live revision or
+    changed passages), the content must pass the gate, the byline is set
+    from the approvals and the version's publish snapshot is written.
+    Saving an unchanged live page (a move, a lock) is left alone, so pages
+    that went live before a source was retracted can still be moved;
+    `audit_live_articles` lists those.
     """
     if not instance.live:
         return
@@ -103,13 +252,14 @@ def guard_live_save(instance, update_fields=None) -> None:
         old = (
             type(instance)
             ._default_manager.filter(pk=instance.pk)
-            .only(*_LIVE_FIELDS, passages)
+            .only(*_LIVE_FIELDS, _PUBLISHED_AT, passages)
             .first()
         )
     if (
         old is not None
         and old.live
         and old.live_revision_id == instance.live_revision_id
+        and old.last_published_at == instance.last_published_at
         and getattr(old, passages).get_prep_value()
         == getattr(instance, passages).get_prep_value()
     ):
@@ -121,3 +271,7 @@ def guard_live_save(instance, update_fields=None) -> None:
         raise PublishBlocked.for_page(instance, result.problems)
     if update_fields is None:
         apply_byline(instance, result)
+    if instance.pk is None:
+        instance._publish_verdict = result  # recorded once it has an id
+    else:
+        record_snapshot(instance.pk, instance.live_revision_id, result)

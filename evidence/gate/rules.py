@@ -14,7 +14,7 @@ confirmed "not a claim" by a medical reviewer. Superusers are gated too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -35,8 +35,12 @@ RULES = (
 
 @dataclass(frozen=True)
 class GateResult:
+    """The gate's verdict on one version: its problems, and every unit it
+    evaluated with its review state (what the publish snapshot records)."""
+
     problems: list[Problem]
     states: dict[str, PassageReview]
+    units: list[Passage] = field(default_factory=list)
 
 
 def _label(passage: Passage) -> str:
@@ -152,4 +156,4 @@ def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
             problems.append(problem)
         if problem := _review_problem(passage, review):
             problems.append(problem)
-    return GateResult(problems, states)
+    return GateResult(problems, states, passages)

@@ -1,15 +1,21 @@
 """Signal receivers that keep the publish gate and authorship in step.
 
 `connect(models)` is given the gated page types (`evidence.page`): their
-saves go through the `pre_save` guard, and their revisions record who wrote
-each passage.
+saves go through the `pre_save` guard (which writes the publish snapshot of
+a version going live), and their revisions record who wrote each passage.
+After `migrate`, live pages that went live before snapshots were kept get
+theirs (`record_missing_snapshots`).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from wagtail.models import Revision
 
-from evidence.gate.publish import guard_live_save
+from evidence.gate.publish import (
+    guard_live_save,
+    record_missing_snapshots,
+    record_pending_snapshot,
+)
 from evidence.review.decisions import record_authorship
 
 _gated: tuple[type, ...] = ()
@@ -36,7 +42,23 @@ def gated_page_saving(sender, instance, raw=False, update_fields=None, **kwargs)
     guard_live_save(instance, update_fields=update_fields)
 
 
-def connect(models) -> None:
+def gated_page_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    record_pending_snapshot(instance)
+
+
+def migrated(sender, using="default", **kwargs):
+    from django.db import connections
+
+    from evidence.models import PublishSnapshot
+
+    tables = connections[using].introspection.table_names()
+    if PublishSnapshot._meta.db_table in tables:  # not when migrating back
+        record_missing_snapshots(_gated)
+
+
+def connect(models, app_config=None) -> None:
     """Gate the saves of these page types and record their authorship."""
     global _gated
     _gated = tuple(models)
@@ -48,4 +70,13 @@ def connect(models) -> None:
             gated_page_saving,
             sender=model,
             dispatch_uid=f"evidence.gated_page_saving.{model._meta.label_lower}",
+        )
+        post_save.connect(
+            gated_page_saved,
+            sender=model,
+            dispatch_uid=f"evidence.gated_page_saved.{model._meta.label_lower}",
+        )
+    if app_config is not None:
+        post_migrate.connect(
+            migrated, sender=app_config, dispatch_uid="evidence.snapshots_migrated"
         )

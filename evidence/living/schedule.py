@@ -286,16 +286,20 @@ def reconfirm(page, reviewer, *, note: str = "") -> list:
 
 
 def _update_byline(page) -> None:
-    """Set the live page's byline from the approvals that count now."""
-    from evidence.gate.publish import byline
+    """Set the live page's byline from the approvals that count now, on the
+    page and in its live version's publish snapshot (what readers see): a
+    re-confirmation reviews the live version as it stands."""
+    from evidence.gate.publish import byline, record_snapshot
     from evidence.gate.rules import evaluate
 
-    reviewers, latest = byline(evaluate(page))
+    result = evaluate(page)
+    reviewers, latest = byline(result)
     if latest is None:
         return
     page.last_reviewed_at = latest
     page.reviewed_by = reviewers
     page.save(update_fields=["last_reviewed_at", "reviewed_by"])
+    record_snapshot(page.pk, page.live_revision_id, result)
     sync_schedule(page)
 
 

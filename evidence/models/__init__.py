@@ -11,6 +11,7 @@ from evidence.models.living import (
     SavedSearch,
 )
 from evidence.models.reviews import PassageAuthorship, ReviewDecision, ReviewerProfile
+from evidence.models.snapshots import PublishSnapshot, UnitOutcome
 from evidence.models.sources import EVIDENCE_FIELDS, Source
 from evidence.models.workflow import MedicalReviewTask
 
@@ -26,7 +27,9 @@ __all__ = [
     "SavedSearch",
     "MedicalReviewTask",
     "PassageAuthorship",
+    "PublishSnapshot",
     "ReviewDecision",
     "ReviewerProfile",
     "Source",
+    "UnitOutcome",
 ]

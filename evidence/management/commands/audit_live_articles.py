@@ -4,6 +4,11 @@ A live article stays live when something changes under it (a cited source
 is retracted, a reviewer leaves the medical reviewers); this lists every such
 article with its problems, so an editor can fix and republish it. The exit
 status is 1 when any article is listed, so a scheduled job can alert.
+
+Readers see the review decisions recorded in the live version's publish
+snapshot. Each listed article also names the units whose review changed
+since it went live, and articles that pass but show outdated decisions are
+named at the end (they do not change the exit status).
 """
 
 import json
@@ -12,16 +17,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from evidence.gate import publish_problems
+from evidence.gate.publish import changed_units
+from evidence.gate.rules import evaluate
+from evidence.models import PublishSnapshot
 from evidence.page import gated_page_models
 
 
-def live_article_problems():
-    """(page, problems) for every live gated page that fails the gate."""
+def live_article_audit():
+    """(page, problems, units decided since it went live) for every live
+    gated page."""
     gated = Page.objects.live().type(*gated_page_models()).order_by("path")
     for page in gated.specific():
-        if problems := publish_problems(page):
-            yield page, problems
+        result = evaluate(page)
+        snapshot = PublishSnapshot.objects.live_for(page)
+        yield page, result.problems, changed_units(page, snapshot, result)
 
 
 class Command(BaseCommand):
@@ -39,7 +48,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        failing = list(live_article_problems())
+        audited = list(live_article_audit())
+        failing = [(page, problems) for page, problems, _ in audited if problems]
+        decided = {page.pk: units for page, _, units in audited}
+        outdated = [page for page, problems, units in audited if units and not problems]
         if options["format"] == "json":
             self.stdout.write(
                 json.dumps(
@@ -49,6 +61,7 @@ class Command(BaseCommand):
                             "title": page.title,
                             "url": page.get_url() or page.url_path,
                             "problems": [p.as_dict() for p in problems],
+                            "decided_since_live": decided[page.pk],
                         }
                         for page, problems in failing
                     ],
@@ -64,6 +77,25 @@ class Command(BaseCommand):
                 self.stdout.write(f"{page.title} (id {page.pk}, {url})")
                 for problem in problems:
                     self.stdout.write(f"  - [{problem.rule}] {problem.message}")
+                if units := decided[page.pk]:
+                    self.stdout.write(
+                        "  "
+                        + _("%(count)d review(s) changed since it went live: %(units)s")
+                        % {"count": len(units), "units": ", ".join(units)}
+                    )
+        if outdated and options["format"] != "json":
+            self.stdout.write(
+                _(
+                    "Live articles showing review decisions older than their "
+                    "current ones (publish them again to show the new ones):"
+                )
+            )
+            for page in outdated:
+                units = decided[page.pk]
+                self.stdout.write(
+                    f"  {page.title} (id {page.pk}): "
+                    + _("%(count)d review(s) changed") % {"count": len(units)}
+                )
         if failing:
             raise CommandError(
                 _("%(count)d live article(s) no longer pass the publish gate.")

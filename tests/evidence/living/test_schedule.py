@@ -8,6 +8,7 @@ from articles.models import ArticlePage
 from evidence.living import schedule
 from evidence.models import (
     EvidenceFlag,
+    PublishSnapshot,
     ReviewDecision,
     ReviewSchedule,
     ReviewScheduleSettings,
@@ -89,6 +90,10 @@ def test_reconfirming_records_a_decision_per_unit_and_moves_the_date(
     moved = NOW + datetime.timedelta(days=400)
     assert page.last_reviewed_at == moved
     assert second_reviewer in page.reviewed_by.all()
+    # Readers see the re-confirmation: the live version's snapshot moved too.
+    snapshot = PublishSnapshot.objects.live_for(page)
+    assert snapshot.last_reviewed_at == moved
+    assert second_reviewer.pk in snapshot.reviewer_ids
     due = ReviewSchedule.objects.get(page=page)
     assert due.last_reviewed_at == moved
     assert due.next_review_due == datetime.date(2029, 1, 11)
