@@ -23,6 +23,7 @@ from articles.caching import cited_source_ids, mark_cacheable, page_key, source_
 from articles.routing import find_article
 from evidence.admin.panels import EvidenceCheckPanel
 from evidence.analysis.calibration import Subject
+from evidence.gate.publish import provisional_snapshot
 from evidence.page import GatedPage
 from evidence.vocab import Route
 
@@ -265,10 +266,15 @@ class ArticlePage(GatedPage, PublicPageMixin, Page):
         return [str(link.author) for link in self.article_authors.all()]
 
     def get_context(self, request, *args, **kwargs):
-        from articles.reading import article_view
+        """The article's view model: the live version with its publish
+        snapshot, or in a preview the version being edited with what the
+        gate would record if it went live now."""
+        from articles.reading import LIVE, article_view
 
         context = super().get_context(request, *args, **kwargs)
-        context["article"] = article_view(self, request)
+        previewing = getattr(request, "is_preview", False)
+        snapshot = provisional_snapshot(self) if previewing else LIVE
+        context["article"] = article_view(self, request, snapshot)
         return context
 
     def surrogate_keys(self, context) -> set[str]:

@@ -11,8 +11,11 @@ Rules readers rely on:
 - Citation numbers follow the order in which sources are first cited; a
   source cited again keeps its first number.
 - A claim's badge shows the certainty the medical reviewer recorded when
-  approving that exact wording; until then, the strongest grade among the
-  sources that support it.
+  approving that exact wording, as the publish snapshot of the live version
+  has it (`evidence.models.PublishSnapshot`: a decision given later shows
+  once the page is published again); until then, the strongest grade among
+  the sources that support it.
+- The byline ("medically reviewed by … on …") is the snapshot's too.
 - A claim is flagged when all its supporting evidence comes from animals or
   cells, and when any cited source contradicts it.
 """
@@ -22,7 +25,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import attrgetter
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,10 +50,8 @@ from articles.structured_data import (
     scholarly_article,
 )
 from evidence.library.references import format_reference
-from evidence.models import Source
+from evidence.models import PublishSnapshot, Source
 from evidence.passages import Passage, raw_blocks, read_passages
-from evidence.review.data import ReviewData
-from evidence.review.state import Status, passage_review
 from evidence.vocab import (
     CERTAINTY_GRADE,
     GRADE_WORDS,
@@ -247,24 +247,21 @@ class ArticleView:
         return references_html(self.references)
 
 
-def recorded_certainties(passages: list[Passage]) -> dict[str, str]:
-    """Certainty per block id, from the approval of the passage as it reads now.
+LIVE = object()  # article_view(): read the snapshot of the page's live version
 
-    Only the latest decision on the current wording counts, and only when it
-    is an approval: a later "request changes" withdraws it, and any edit to
-    the text or citations gives the passage a new fingerprint. The same
-    rules as the publish gate (`evidence.review.state.passage_review`), applied
-    to the passages already read; only claims show a badge, so context
-    passages' reviews are not read.
-    """
-    claims = [p for p in passages if p.is_claim]
-    data = ReviewData.load(claims, with_reviewers=False)
-    certainties = {}
-    for passage in claims:
-        state = passage_review(passage, data)
-        if state.status == Status.APPROVED and state.certainty:
-            certainties[passage.block_id] = state.certainty
-    return certainties
+
+def live_snapshot(page) -> PublishSnapshot | None:
+    """The publish snapshot of the version of `page` that is live: what the
+    publish gate decided when it went live (certainties, credits, byline)."""
+    return PublishSnapshot.objects.live_for(page)
+
+
+def credited_reviewers(snapshot: PublishSnapshot | None) -> list[ReviewerCredit]:
+    """The byline's medical reviewers, as credited when the version went
+    live (no query: the snapshot names them)."""
+    if snapshot is None:
+        return []
+    return [ReviewerCredit(c.name, c.credentials) for c in snapshot.byline()]
 
 
 def _page_links(html: str, request) -> str:
@@ -346,23 +343,6 @@ def _badge(passage: Passage, certainty: str) -> Badge | None:
     return Badge(min(grades, key=GRADE_ORDER.index), recorded=False)
 
 
-def _credit(user) -> ReviewerCredit:
-    profile = getattr(user, "reviewer_profile", None)
-    if profile is not None:
-        return ReviewerCredit(profile.display_name, profile.credentials)
-    return ReviewerCredit(user.get_full_name() or user.get_username(), "")
-
-
-def _reviewers(page) -> list[ReviewerCredit]:
-    if page.pk is None:
-        return []
-    try:
-        users = page.reviewed_by.select_related("reviewer_profile").order_by("pk")
-    except AttributeError:  # an in-memory relation (a revision's page)
-        users = page.reviewed_by.all()
-    return [_credit(user) for user in users]
-
-
 def _authors(page) -> list:
     links = page.article_authors.all()
     if page.pk is not None and hasattr(links, "select_related"):
@@ -375,44 +355,29 @@ def _site_of(request):
 
 
 def _people_sql(page_id: int, site_id: int | None) -> tuple[str, list]:
-    """The byline's UNION statement: kind, order, name, credentials, first
-    and last name, username.
+    """The byline's UNION statement: kind, order, name, credentials.
 
-    Kind 0 rows are the page's authors (ordered by their sort order), kind 1
-    its reviewers (ordered by user id; name and credentials from the
-    reviewer profile, empty when there is none) and kind 2, when `site_id`
-    is given, the site's medical disclaimer (order = its id, name = its
-    text). Written as SQL because building the equivalent ORM union (value
-    padding, joins) took several times as long as running it; table and
-    column names come from the models' metadata, values are parameters.
+    Kind 0 rows are the page's authors (ordered by their sort order) and
+    kind 2, when `site_id` is given, the site's medical disclaimer (order =
+    its id, name = its text). Written as SQL because building the
+    equivalent ORM union (value padding, joins) took several times as long
+    as running it; table and column names come from the models' metadata,
+    values are parameters.
     """
-    from articles.models import ArticleAuthor, ArticlePage, Author, MedicalDisclaimer
-    from evidence.models import ReviewerProfile
+    from articles.models import ArticleAuthor, Author, MedicalDisclaimer
 
     q = connection.ops.quote_name
-    User = get_user_model()
-    reviewed_by = ArticlePage._meta.get_field("reviewed_by")
-    link = reviewed_by.remote_field.through._meta.db_table
-    user_pk = q(User._meta.pk.column)
-    username = q(User._meta.get_field(User.USERNAME_FIELD).column)
     parts = [
-        f"SELECT 0, l.{q('sort_order')}, a.{q('name')}, a.{q('credentials')}, "  # noqa: S608
-        f"'', '', '' FROM {q(ArticleAuthor._meta.db_table)} l "
+        f"SELECT 0, l.{q('sort_order')}, a.{q('name')}, a.{q('credentials')} "  # noqa: S608
+        f"FROM {q(ArticleAuthor._meta.db_table)} l "
         f"INNER JOIN {q(Author._meta.db_table)} a "
         f"ON a.{q(Author._meta.pk.column)} = l.{q('author_id')} "
         f"WHERE l.{q('page_id')} = %s",
-        f"SELECT 1, u.{user_pk}, p.{q('display_name')}, p.{q('credentials')}, "  # noqa: S608
-        f"u.{q('first_name')}, u.{q('last_name')}, u.{username} "
-        f"FROM {q(link)} r INNER JOIN {q(User._meta.db_table)} u "
-        f"ON u.{user_pk} = r.{q(reviewed_by.m2m_reverse_name())} "
-        f"LEFT OUTER JOIN {q(ReviewerProfile._meta.db_table)} p "
-        f"ON p.{q('user_id')} = u.{user_pk} "
-        f"WHERE r.{q(reviewed_by.m2m_column_name())} = %s",
     ]
-    params = [page_id, page_id]
+    params = [page_id]
     if site_id is not None:
         parts.append(
-            f"SELECT 2, d.{q('id')}, d.{q('text')}, '', '', '', '' "  # noqa: S608
+            f"SELECT 2, d.{q('id')}, d.{q('text')}, '' "  # noqa: S608
             f"FROM {q(MedicalDisclaimer._meta.db_table)} d "
             f"WHERE d.{q('site_id')} = %s"
         )
@@ -420,25 +385,24 @@ def _people_sql(page_id: int, site_id: int | None) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
-def _people(page, request=None) -> tuple[list[ReviewerCredit], list[ReviewerCredit]]:
-    """The byline's authors and medical reviewers, in one query.
+def _people(page, request=None) -> list[ReviewerCredit]:
+    """The byline's authors, in one query.
 
-    A live page's authors, its reviewers (with their reviewer profiles) and,
-    when the site serving the request is known, the site's medical
-    disclaimer are read in one UNION query. The disclaimer is handed to
-    Wagtail's per-request settings cache, where the footer's
-    `settings.articles.MedicalDisclaimer` looks first. A page whose authors
-    or reviewers are held in memory (a revision being previewed) is read
-    from those instead.
+    A live page's authors and, when the site serving the request is known,
+    the site's medical disclaimer are read in one UNION query. The
+    disclaimer is handed to Wagtail's per-request settings cache, where the
+    footer's `settings.articles.MedicalDisclaimer` looks first. A page whose
+    authors are held in memory (a revision being previewed) is read from
+    those instead. (The medical reviewers come from the publish snapshot:
+    `credited_reviewers`.)
     """
     from articles.models import MedicalDisclaimer
 
     in_memory = getattr(page, "_cluster_related_objects", {})
-    if page.pk is None or "article_authors" in in_memory or "reviewed_by" in in_memory:
-        authors = [
+    if page.pk is None or "article_authors" in in_memory:
+        return [
             ReviewerCredit(author.name, author.credentials) for author in _authors(page)
         ]
-        return authors, _reviewers(page)
 
     site = _site_of(request)
     cache_name = MedicalDisclaimer.get_cache_attr_name()
@@ -447,23 +411,17 @@ def _people(page, request=None) -> tuple[list[ReviewerCredit], list[ReviewerCred
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    authors, reviewers = [], []
-    for row_kind, order, name, credentials, first, last, username in sorted(
+    authors = []
+    for row_kind, order, name, credentials in sorted(
         rows, key=lambda row: (row[0], row[1] or 0)
     ):
         if row_kind == 0:
             authors.append(ReviewerCredit(name or "", credentials or ""))
-        elif row_kind == 1 and name is not None:  # a reviewer profile
-            reviewers.append(ReviewerCredit(name, credentials or ""))
-        elif row_kind == 1:
-            full_name = f"{first or ''} {last or ''}".strip()
-            name = full_name or str(username or "")
-            reviewers.append(ReviewerCredit(name, ""))
         else:
             disclaimer = MedicalDisclaimer(pk=order, site=site, text=name)
             disclaimer._request = request
             setattr(request, cache_name, disclaimer)
-    return authors, reviewers
+    return authors
 
 
 def full_url(page, request=None) -> str:
@@ -505,11 +463,19 @@ def _formatted_source(
     )
 
 
-def article_view(page, request=None) -> ArticleView:
-    """Everything the article template shows, for this version of the page."""
+def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
+    """Everything the article template shows, for this version of the page.
+
+    `snapshot` is the publish snapshot whose certainties and byline are
+    shown: by default the live version's; a preview passes what the gate
+    would record now (`evidence.gate.publish.provisional_snapshot`), and
+    None shows a version nobody has decided on.
+    """
+    if snapshot is LIVE:
+        snapshot = live_snapshot(page)
     passages = read_passages(page)
     by_position = {p.position: p for p in passages}
-    certainties = recorded_certainties(passages)
+    certainties = snapshot.recorded_certainties() if snapshot is not None else {}
 
     numbers: dict[int, Reference] = {}
     language = get_language() or ""
@@ -590,7 +556,8 @@ def article_view(page, request=None) -> ArticleView:
         )
 
     references = sorted(numbers.values(), key=lambda r: r.number)
-    authors, reviewers = _people(page, request)
+    authors = _people(page, request)
+    reviewers = credited_reviewers(snapshot)
     grades = Counter(r.source.grade for r in references if r.source.grade)
     total = sum(grades.values())
     summary = EvidenceSummary(
@@ -605,7 +572,7 @@ def article_view(page, request=None) -> ArticleView:
             for letter in GRADE_ORDER
         ],
         reviewers=reviewers,
-        reviewed_at=page.last_reviewed_at,
+        reviewed_at=snapshot.last_reviewed_at if snapshot is not None else None,
     )
     view = ArticleView(
         page=page,

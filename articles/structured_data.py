@@ -2,7 +2,8 @@
 
 Search engines read it as JSON-LD in the page's head. It is built from the
 same view model the page shows (`articles.reading.ArticleView`), so what the
-markup says and what readers see cannot differ.
+markup says and what readers see cannot differ: its reviewers and review
+date are the live version's publish snapshot's.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def medical_web_page(view: ArticleView) -> dict:
             r.citation or scholarly_article(r.source) for r in view.references
         ],
     }
-    if page.last_reviewed_at:
-        data["lastReviewed"] = page.last_reviewed_at.date().isoformat()
+    if reviewed_at := view.summary.reviewed_at:
+        data["lastReviewed"] = reviewed_at.date().isoformat()
     if page.first_published_at:
         data["datePublished"] = page.first_published_at.isoformat()
     if page.last_published_at:

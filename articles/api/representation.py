@@ -2,9 +2,14 @@
 of queries.
 
 A list of articles costs the same handful of queries however many articles,
-passages and citations it holds: the bylines, the cited sources, the review
-decisions and the reviewers' profiles are each loaded once for the whole
-list. (Internal page links inside rich text are resolved per passage.)
+passages and citations it holds: the bylines, the cited sources, the publish
+snapshots (or, for drafts, the review decisions) and the reviewers'
+profiles are each loaded once for the whole list. (Internal page links
+inside rich text are resolved per passage.)
+
+A live version shows what the publish gate recorded when it went live (its
+`evidence.models.PublishSnapshot`: each passage's review, the byline), as
+the public page does; a draft shows where its passages stand now.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +19,7 @@ from django.contrib.auth import get_user_model
 from wagtail.rich_text import expand_db_html
 
 from articles.models import ArticleAuthor, ArticlePage, Author
-from evidence.models import ReviewerProfile, Source
+from evidence.models import PublishSnapshot, ReviewerProfile, Source, UnitOutcome
 from evidence.passages import Passage, cited_source_ids, raw_blocks, read_passages
 from evidence.review.data import ReviewData
 from evidence.review.state import passage_review
@@ -29,11 +34,16 @@ class Version:
     revision_id: int | None
     author_ids: list[int] = field(default_factory=list)
     reviewer_ids: list[int] = field(default_factory=list)
+    snapshot: PublishSnapshot | None = None  # the live version's
+    last_reviewed_at: object = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.obj is self.page and self.page.live
 
 
 def _versions(pages, latest: bool) -> list[Version]:
     versions = []
-    live_ids = []
     for page in pages:
         revision = page.latest_revision if latest else None
         if latest and page.has_unpublished_changes and revision is not None:
@@ -48,27 +58,40 @@ def _versions(pages, latest: bool) -> list[Version]:
             version.reviewer_ids = [
                 pk for pk in revision.content.get("reviewed_by") or [] if pk
             ]
+            version.last_reviewed_at = obj.last_reviewed_at
         else:
             version = Version(page, page, page.live_revision_id)
-            live_ids.append(page.pk)
         versions.append(version)
-    if live_ids:
-        by_page = {}
-        links = ArticleAuthor.objects.filter(page_id__in=live_ids).order_by(
-            "sort_order", "pk"
-        )
-        for page_id, author_id in links.values_list("page_id", "author_id"):
-            by_page.setdefault(page_id, []).append(author_id)
+    rows = [version for version in versions if version.obj is version.page]
+    if not rows:
+        return versions
+    authors = {}
+    links = ArticleAuthor.objects.filter(
+        page_id__in=[version.page.pk for version in rows]
+    ).order_by("sort_order", "pk")
+    for page_id, author_id in links.values_list("page_id", "author_id"):
+        authors.setdefault(page_id, []).append(author_id)
+    live = [version for version in rows if version.is_live]
+    snapshots = PublishSnapshot.objects.live_for_pages([v.page for v in live])
+    not_live = {version.page.pk: version for version in rows if not version.is_live}
+    reviewers = {}
+    if not_live:
         through = ArticlePage.reviewed_by.through
-        reviewers = {}
         for page_id, user_id in through.objects.filter(
-            articlepage_id__in=live_ids
+            articlepage_id__in=list(not_live)
         ).values_list("articlepage_id", "user_id"):
             reviewers.setdefault(page_id, []).append(user_id)
-        for version in versions:
-            if version.obj is version.page:
-                version.author_ids = by_page.get(version.page.pk, [])
-                version.reviewer_ids = reviewers.get(version.page.pk, [])
+    for version in rows:
+        version.author_ids = authors.get(version.page.pk, [])
+        if version.is_live:
+            # What the gate recorded when this version went live.
+            version.snapshot = snapshots.get(version.page.pk)
+            if version.snapshot is not None:
+                version.reviewer_ids = list(version.snapshot.reviewer_ids)
+                version.last_reviewed_at = version.snapshot.last_reviewed_at
+        else:
+            version.reviewer_ids = reviewers.get(version.page.pk, [])
+            version.last_reviewed_at = version.page.last_reviewed_at
     return versions
 
 
@@ -167,16 +190,20 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
     passages_of = {
         id(version): read_passages(version.obj, sources=sources) for version in versions
     }
-    every_passage = [p for passages in passages_of.values() for p in passages]
-    review_data = ReviewData.load(every_passage)
-    states_of = {
-        id(version): {
+    drafts = [p for v in versions if not v.is_live for p in passages_of[id(v)]]
+    review_data = ReviewData.load(drafts)
+    states_of = {}
+    user_ids = set()
+    for version in versions:
+        if version.is_live:
+            snapshot = version.snapshot
+            states_of[id(version)] = snapshot.outcomes() if snapshot else {}
+            continue
+        states = {
             p.block_id: passage_review(p, review_data) for p in passages_of[id(version)]
         }
-        for version in versions
-    }
-    user_ids = {pk for version in versions for pk in version.reviewer_ids}
-    for states in states_of.values():
+        states_of[id(version)] = states
+        user_ids.update(version.reviewer_ids)
         for state in states.values():
             user_ids.update(user.pk for user in state.reviewers)
     users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
@@ -185,6 +212,17 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
         if user_ids
         else {}
     )
+
+    def person(version, pk) -> dict | None:
+        """How reviewer `pk` is credited: as the live version's snapshot
+        recorded them, or, for a draft, as their profile names them now."""
+        if version.is_live:
+            credit = version.snapshot.credit(pk) if version.snapshot else None
+            if credit is None:
+                return None
+            return {"name": credit.name, "credentials": credit.credentials}
+        return _person(users[pk], profiles) if pk in users else None
+
     author_ids = {pk for version in versions for pk in version.author_ids}
     authors = Author.objects.in_bulk(author_ids) if author_ids else {}
     return [
@@ -194,27 +232,34 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
             states_of[id(version)],
             request,
             sources,
-            users,
-            profiles,
+            lambda pk, version=version: person(version, pk),
             authors,
         )
         for version in versions
     ]
 
 
-def _review(state, profiles) -> dict | None:
+def _review(state, person) -> dict | None:
+    """A passage's review: from the live version's snapshot (a UnitOutcome)
+    or, for a draft, as it stands now (a PassageReview)."""
     if state is None:
         return None
-    decision = state.decision
+    if isinstance(state, UnitOutcome):
+        reviewer_ids = state.reviewer_ids
+        decided_at = state.decided_at
+    else:
+        reviewer_ids = [user.pk for user in state.reviewers]
+        decided_at = state.decision.created_at if state.decision else None
+    people = (person(pk) for pk in reviewer_ids)
     return {
         "status": state.status,
         "certainty": state.certainty,
-        "reviewers": [_person(user, profiles) for user in state.reviewers],
-        "decided_at": decision.created_at if decision is not None else None,
+        "reviewers": [credit for credit in people if credit is not None],
+        "decided_at": decided_at,
     }
 
 
-def _passage(passage: Passage, raw: dict, state, sources, profiles) -> dict:
+def _passage(passage: Passage, raw: dict, state, sources, person) -> dict:
     return {
         "block_id": passage.block_id,
         "position": passage.position,
@@ -226,11 +271,11 @@ def _passage(passage: Passage, raw: dict, state, sources, profiles) -> dict:
             {"source": c.source_id, "stance": c.stance, "locator": c.locator}
             for c in passage.citations
         ],
-        "review": _review(state, profiles),
+        "review": _review(state, person),
     }
 
 
-def _payload(version, passages, states, request, sources, users, profiles, authors):
+def _payload(version, passages, states, request, sources, person, authors):
     obj, page = version.obj, version.page
     raw_by_id = {}
     headings = []
@@ -246,6 +291,7 @@ def _payload(version, passages, states, request, sources, users, profiles, autho
                     "text": str(value.get("text") or ""),
                 }
             )
+    reviewed_by = (person(pk) for pk in version.reviewer_ids)
     return {
         "id": page.pk,
         "title": obj.title,
@@ -261,15 +307,13 @@ def _payload(version, passages, states, request, sources, users, profiles, autho
         },
         "first_published_at": page.first_published_at,
         "last_published_at": page.last_published_at,
-        "last_reviewed_at": obj.last_reviewed_at,
+        "last_reviewed_at": version.last_reviewed_at,
         "authors": [
             {"name": authors[pk].name, "credentials": authors[pk].credentials}
             for pk in version.author_ids
             if pk in authors
         ],
-        "reviewed_by": [
-            _person(users[pk], profiles) for pk in version.reviewer_ids if pk in users
-        ],
+        "reviewed_by": [credit for credit in reviewed_by if credit is not None],
         "headings": headings,
         "passages": [
             _passage(
@@ -277,7 +321,7 @@ def _payload(version, passages, states, request, sources, users, profiles, autho
                 raw_by_id.get(p.block_id) or {},
                 states.get(p.block_id),
                 sources,
-                profiles,
+                person,
             )
             for p in passages
         ],
