@@ -65,7 +65,7 @@ def _name_from_text(name: str) -> str:
         family, given = name.split(",", 1)
         return _short_name(family, given)
     parts = name.split()
-    if len(parts) == 1:
+    if len(parts) <= 1:
         return name
     if len(parts) == 2 and parts[1].isupper() and len(parts[1]) <= 3:
         return name

@@ -188,3 +188,10 @@ def test_csl_json_fields_of_the_wrong_type_are_read_as_far_as_they_go():
         b'[{"title": "T", "author": true, "issued": {"date-parts": 2020}}]',
     )
     assert (record.title, record.authors, record.year) == ("T", "", 2020)
+
+
+def test_a_csl_author_of_only_spaces_is_skipped_not_a_crash():
+    # Hypothesis found it: a string author that cleans to nothing raised
+    # IndexError in the name splitter.
+    [record] = parse_file("refs.json", b'[{"title": "T", "author": ["  ", "Ann Lee"]}]')
+    assert (record.title, record.authors) == ("T", "Lee A")
