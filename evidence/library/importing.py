@@ -35,6 +35,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from evidence import library
+from evidence.library import ratelimits
 from evidence.library.ingest import classify, crossref, files, pubmed
 from evidence.library.ingest.records import (
     SEVERITY,
@@ -191,7 +192,10 @@ def fetch_records(
                     )
                 else:
                     (record,) = pubmed.fetch_pmids(
-                        [value], client, sleep=library.retry_sleep
+                        [value],
+                        client,
+                        sleep=library.retry_sleep,
+                        limiter=ratelimits.ncbi_limiter(sleep=library.retry_sleep),
                     )
             except IngestError as exc:
                 fetched.failures.append((label, str(exc)))

@@ -42,6 +42,7 @@ from django_tasks import task
 from wagtail.models import Page, ReferenceIndex
 
 from evidence import library
+from evidence.library import ratelimits
 from evidence.library.ingest import crossref, pubmed
 from evidence.library.ingest.records import (
     SEVERITY,
@@ -88,7 +89,12 @@ def notices_for(source: Source, client: httpx.Client) -> list[RetractionNotice]:
         updates = crossref.fetch_updates(source.doi, client, sleep=sleep)
         notices += crossref.notices_about(source.doi, updates)
     if source.pmid:
-        (record,) = pubmed.fetch_pmids([source.pmid], client, sleep=sleep)
+        (record,) = pubmed.fetch_pmids(
+            [source.pmid],
+            client,
+            sleep=sleep,
+            limiter=ratelimits.ncbi_limiter(sleep=sleep),
+        )
         notices += record.retraction_notices
     return notices
 

@@ -37,6 +37,7 @@ from wagtail.models import Page, ReferenceIndex
 from evidence import library
 from evidence.blocks import PassageBlock
 from evidence.library import importing, matching
+from evidence.library import ratelimits as limits
 from evidence.library.ingest import clinicaltrials, pubmed_search
 from evidence.library.ingest.records import SourceRecord
 from evidence.library.ingest.searches import (
@@ -46,7 +47,6 @@ from evidence.library.ingest.searches import (
     SearchError,
     SearchResult,
 )
-from evidence.living import limits
 from evidence.models import (
     CandidateStatus,
     EvidenceCandidate,

@@ -15,7 +15,7 @@ bare interval (``MARGIN``), so a request sent a few milliseconds late still
 keeps the promise.
 
 The store is injected (``SlotStore``): the database in production (see
-``evidence.living.limits``), a dict in tests. Nothing here touches Django.
+``evidence.library.ratelimits``), a dict in tests. Nothing here touches Django.
 """
 
 from __future__ import annotations

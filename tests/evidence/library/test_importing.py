@@ -6,7 +6,7 @@ import pytest
 from evidence.library import grades, importing, matching
 from evidence.library.ingest import crossref, files
 from evidence.library.ingest.records import SourceRecord
-from evidence.models import Source
+from evidence.models import RateSlot, Source
 from evidence.vocab import Grade, Population, RetractionStatus, StudyDesign
 from tests.evidence.library import recorded_http as rec
 from tests.factories import SourceFactory
@@ -296,6 +296,8 @@ def test_fetch_records_reads_recorded_crossref_and_pubmed(monkeypatch):
     assert sleep.study_design == StudyDesign.NARRATIVE_REVIEW
     assert sleep.grade == Grade.D and sleep.grade_confirmed_at is None
     assert len(summary.created) == 2
+    # The PubMed request took a slot of the NCBI rate every process shares.
+    assert RateSlot.objects.filter(name="ncbi").count() == 1
 
 
 @pytest.mark.parametrize(

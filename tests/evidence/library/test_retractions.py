@@ -11,7 +11,7 @@ from django.utils import timezone
 from evidence.gate import PublishBlocked, publish_problems
 from evidence.gate.publish import publish_latest
 from evidence.library import retractions
-from evidence.models import Source
+from evidence.models import RateSlot, Source
 from evidence.vocab import RetractionStatus
 from tests.evidence.library import recorded_http as rec
 from tests.factories import SourceFactory, approve, make_article, paragraph, study
@@ -80,6 +80,8 @@ def test_pubmed_retracted_publication_type(monkeypatch):
     assert check.changed
     assert source.retraction_status == RetractionStatus.RETRACTED
     assert source.retraction_notice_url == "https://pubmed.ncbi.nlm.nih.gov/195582/"
+    # The efetch took a slot of the NCBI rate every process shares.
+    assert RateSlot.objects.filter(name="ncbi").count() == 1
 
 
 def test_a_check_never_lowers_a_status_and_says_so(monkeypatch):
