@@ -348,6 +348,13 @@ class MergeView(LibraryView):
 
 
 class SourceIndexView(snippet_views.IndexView):
+    def search_queryset(self, queryset):
+        # The same search as the chooser and the API (`Source.objects.matching`):
+        # surnames, years, DOIs and PMIDs, on SQLite and PostgreSQL alike.
+        if not self.is_searching:
+            return queryset
+        return queryset.matching(self.search_query)
+
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)

@@ -1,8 +1,11 @@
 """The Source and ReviewerProfile snippets in the admin."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from evidence.admin import library
@@ -20,6 +23,40 @@ class SourceFilterSet(WagtailFilterSet):
     class Meta:
         model = Source
         fields = ["study_design", "population", "grade", "route", "retraction_status"]
+
+
+class SourceSearchForm(BaseFilterForm):
+    """The chooser's search box: title, any author, year, journal, DOI, PMID."""
+
+    q = forms.CharField(
+        label=_("Search term"),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Title, author, year, journal, DOI or PMID")}
+        ),
+        required=False,
+        max_length=200,
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        if query := self.cleaned_data.get("q"):
+            objects = objects.matching(query)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+class SourceChooseView(chooser.ChooseView):
+    filter_form_class = SourceSearchForm
+
+
+class SourceChooseResultsView(chooser.ChooseResultsView):
+    filter_form_class = SourceSearchForm
+
+
+class SourceChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = SourceChooseView
+    choose_results_view_class = SourceChooseResultsView
 
 
 class SourceViewSet(SnippetViewSet):
@@ -50,7 +87,10 @@ class SourceViewSet(SnippetViewSet):
         "retraction_status",
     ]
     filterset_class = SourceFilterSet
-    search_fields = ["title", "authors", "journal", "intervention"]
+    # Searching goes through `Source.objects.matching` (SourceIndexView),
+    # not the search backend, whose SQLite index has no "authors" column.
+    search_fields = ["title", "authors", "journal", "doi", "pmid"]
+    chooser_viewset_class = SourceChooserViewSet
     ordering = ["-year", "title"]
     copy_view_enabled = False
     # The source library's buttons (add by DOI/PMID, import, confirm grade,

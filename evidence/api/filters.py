@@ -31,7 +31,10 @@ class SourceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=200,
-        help_text=_("Words in the title or the author list."),
+        help_text=_(
+            "Every word must match the title, an author, the journal, the "
+            "year, the DOI (or part of it) or the PMID."
+        ),
     )
 
     class Meta:
@@ -49,8 +52,4 @@ class SourceFilter(django_filters.FilterSet):
         return queryset.filter(retracted) if value else queryset.exclude(retracted)
 
     def filter_q(self, queryset, name, value):
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(authors__icontains=word)
-            )
-        return queryset
+        return queryset.matching(value)

@@ -37,6 +37,41 @@ EVIDENCE_FIELDS = (
 )
 
 
+MAX_SEARCH_WORDS = 10
+
+
+def _source_word(word: str) -> Q:
+    """Sources one searched word points at: a word of the title, any
+    author's surname, the journal or the intervention; a year; a DOI or
+    part of one (10.1126); a PMID."""
+    match = Q(title__icontains=word) | Q(authors__icontains=word)
+    match |= Q(journal__icontains=word) | Q(intervention__icontains=word)
+    match |= Q(doi__icontains=normalize_doi(word) or word)
+    if word.isdigit():
+        match |= Q(pmid=word)
+        if len(word) == 4:
+            match |= Q(year=int(word))
+    return match
+
+
+class SourceQuerySet(models.QuerySet):
+    def matching(self, query: str):
+        """Sources matching every word of `query` (see `_source_word`), the
+        same on SQLite and PostgreSQL. A DOI or PMID counts as one word
+        however it is written ("https://doi.org/10.…", "PMID: 29599478")."""
+        query = (query or "").strip()
+        if is_valid_doi(doi := normalize_doi(query)):
+            return self.filter(doi=doi)
+        pmid = normalize_pmid(query)
+        if pmid != query and is_valid_pmid(pmid):
+            return self.filter(pmid=pmid)
+        words = query.split()[:MAX_SEARCH_WORDS]
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(_source_word(word))
+        return queryset
+
+
 class Source(index.Indexed, models.Model):
     """A study, review or guideline that passages cite.
 
@@ -151,6 +186,8 @@ class Source(index.Indexed, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     panels = [
         FieldPanel("title"),
