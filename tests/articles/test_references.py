@@ -91,3 +91,21 @@ def test_a_guideline_published_in_a_journal_is_cited_as_an_article():
     issued.pages = ""
     assert csl_type(in_journal) == "article-journal"
     assert csl_type(issued) == "report"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("design", ["rct", "guideline"])
+def test_a_reference_never_repeats_its_title(design):
+    """A Source whose container equals its title (issue 14: "A Trial of Oral
+    NR. A Trial of Oral NR.") shows the title once."""
+    source = SourceFactory(
+        title="A Trial of Oral NR",
+        journal="A trial of oral NR.",
+        authors="Doe J",
+        study_design=design,
+        doi="",
+        year=2020,
+    )
+    reference = format_reference(source)
+    assert reference.lower().count("a trial of oral nr") == 1, reference
+    assert "2020" in reference
