@@ -13,14 +13,12 @@ from wagtail.models import (
     Page,
     PageManager,
     PageQuerySet,
-    PageViewRestriction,
 )
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
 from articles.caching import cited_source_ids, mark_cacheable, page_key, source_key
-from articles.routing import find_article
 from evidence.admin.panels import EvidenceCheckPanel
 from evidence.analysis.calibration import Subject
 from evidence.gate.publish import provisional_snapshot
@@ -125,23 +123,6 @@ class HomePage(PublicPageMixin, Page):
 
     def get_sitemap_urls(self, request=None):
         return _listing_sitemap_urls(self, request)
-
-    def route(self, request, path_components):
-        """Find /articles/<slug>/ in one statement instead of four queries.
-
-        Wagtail walks the tree a level at a time, loading each page twice
-        (as a Page, then as its own type). An article's address gives its
-        place in the tree, so it is looked up directly
-        (`articles.routing.find_article`); any other path is routed the
-        usual way. The same statement says whether a view restriction could
-        apply to the article (see `ArticlePage.get_view_restrictions`).
-        """
-        if len(path_components) == 2:
-            url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            article = find_article(self, url_path)
-            if article is not None:
-                return article.route(request, [])
-        return super().route(request, path_components)
 
 
 class ArticleIndexPage(PublicPageMixin, Page):
@@ -248,19 +229,6 @@ class ArticlePage(GatedPage, PublicPageMixin, Page):
 
     def evidence_subject(self) -> Subject:
         return Subject(self.subject_intervention, self.subject_route)
-
-    def get_view_restrictions(self):
-        """The view restrictions (private, password, groups) on this article.
-
-        A restriction on the article or on any page above it applies to it,
-        and an alias page takes its source page's restrictions. When routing
-        found neither a restriction nor an alias on the article's line of
-        pages, none can apply and Wagtail's check costs no query; otherwise,
-        and for an article loaded any other way, Wagtail looks them up.
-        """
-        if getattr(self, "may_be_restricted", True):
-            return super().get_view_restrictions()
-        return PageViewRestriction.objects.none()
 
     def author_names(self) -> list[str]:
         return [str(link.author) for link in self.article_authors.all()]

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import attrgetter
 
-from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -343,85 +342,13 @@ def _badge(passage: Passage, certainty: str) -> Badge | None:
     return Badge(min(grades, key=GRADE_ORDER.index), recorded=False)
 
 
-def _authors(page) -> list:
-    links = page.article_authors.all()
-    if page.pk is not None and hasattr(links, "select_related"):
-        links = links.select_related("author")
-    return [link.author for link in links]
-
-
-def _site_of(request):
-    return getattr(request, "_wagtail_site", None) if request is not None else None
-
-
-def _people_sql(page_id: int, site_id: int | None) -> tuple[str, list]:
-    """The byline's UNION statement: kind, order, name, credentials.
-
-    Kind 0 rows are the page's authors (ordered by their sort order) and
-    kind 2, when `site_id` is given, the site's medical disclaimer (order =
-    its id, name = its text). Written as SQL because building the
-    equivalent ORM union (value padding, joins) took several times as long
-    as running it; table and column names come from the models' metadata,
-    values are parameters.
-    """
-    from articles.models import ArticleAuthor, Author, MedicalDisclaimer
-
-    q = connection.ops.quote_name
-    parts = [
-        f"SELECT 0, l.{q('sort_order')}, a.{q('name')}, a.{q('credentials')} "  # noqa: S608
-        f"FROM {q(ArticleAuthor._meta.db_table)} l "
-        f"INNER JOIN {q(Author._meta.db_table)} a "
-        f"ON a.{q(Author._meta.pk.column)} = l.{q('author_id')} "
-        f"WHERE l.{q('page_id')} = %s",
-    ]
-    params = [page_id]
-    if site_id is not None:
-        parts.append(
-            f"SELECT 2, d.{q('id')}, d.{q('text')}, '' "  # noqa: S608
-            f"FROM {q(MedicalDisclaimer._meta.db_table)} d "
-            f"WHERE d.{q('site_id')} = %s"
-        )
-        params.append(site_id)
-    return " UNION ALL ".join(parts), params
-
-
-def _people(page, request=None) -> list[ReviewerCredit]:
-    """The byline's authors, in one query.
-
-    A live page's authors and, when the site serving the request is known,
-    the site's medical disclaimer are read in one UNION query. The
-    disclaimer is handed to Wagtail's per-request settings cache, where the
-    footer's `settings.articles.MedicalDisclaimer` looks first. A page whose
-    authors are held in memory (a revision being previewed) is read from
-    those instead. (The medical reviewers come from the publish snapshot:
-    `credited_reviewers`.)
-    """
-    from articles.models import MedicalDisclaimer
-
-    in_memory = getattr(page, "_cluster_related_objects", {})
-    if page.pk is None or "article_authors" in in_memory:
-        return [
-            ReviewerCredit(author.name, author.credentials) for author in _authors(page)
-        ]
-
-    site = _site_of(request)
-    cache_name = MedicalDisclaimer.get_cache_attr_name()
-    with_disclaimer = site is not None and not hasattr(request, cache_name)
-    sql, params = _people_sql(page.pk, site.pk if with_disclaimer else None)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    authors = []
-    for row_kind, order, name, credentials in sorted(
-        rows, key=lambda row: (row[0], row[1] or 0)
-    ):
-        if row_kind == 0:
-            authors.append(ReviewerCredit(name or "", credentials or ""))
-        else:
-            disclaimer = MedicalDisclaimer(pk=order, site=site, text=name)
-            disclaimer._request = request
-            setattr(request, cache_name, disclaimer)
-    return authors
+def _authors(page) -> list[ReviewerCredit]:
+    """The byline's authors, in their order: read with their Author rows in
+    one query, or, for a revision being previewed, from the links it holds
+    in memory. (The medical reviewers come from the publish snapshot:
+    `credited_reviewers`.)"""
+    links = page.article_authors.all().select_related("author")
+    return [ReviewerCredit(link.author.name, link.author.credentials) for link in links]
 
 
 def full_url(page, request=None) -> str:
@@ -556,7 +483,7 @@ def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
         )
 
     references = sorted(numbers.values(), key=lambda r: r.number)
-    authors = _people(page, request)
+    authors = _authors(page)
     reviewers = credited_reviewers(snapshot)
     grades = Counter(r.source.grade for r in references if r.source.grade)
     total = sum(grades.values())

@@ -1,4 +1,4 @@
-"""Public views: Wagtail's page view, search, robots.txt, the bench page."""
+"""Public views beside Wagtail's pages: search, robots.txt, the bench page."""
 
 import re
 
@@ -9,11 +9,9 @@ from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_safe
-from wagtail import views as wagtail_views
 from wagtail.search.query import PlainText
 
 from articles.models import ArticlePage
-from articles.routing import find_site
 from evidence.passages import read_passages
 
 RESULTS_PER_PAGE = 10
@@ -21,15 +19,6 @@ EXCERPT_CHARS = 220
 _WORDS = re.compile(r"\w[\w+\-']*", re.UNICODE)
 _SEARCH_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def serve(request, path):
-    """Wagtail's page view (`wagtail.views.serve`), with the request's site
-    found by `articles.routing.find_site`: one statement instead of two
-    queries, the root page already loaded as its own type."""
-    if not hasattr(request, "_wagtail_site"):
-        request._wagtail_site = find_site(request)
-    return wagtail_views.serve(request, path)
 
 
 def search_words(query: str) -> list[str]:

@@ -19,7 +19,6 @@ from evidence.analysis.text import text_from_html
 from evidence.blocks import PassageBlock
 from evidence.models import Source
 from evidence.vocab import PassageRole, Stance
-from nadsite.rows import in_bulk
 
 SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
 
@@ -148,8 +147,7 @@ def read_stream(
         )
     if sources is None:
         wanted = {sid for *_, cites in parsed for sid, _, _ in cites if sid}
-        # Plain SQL: this runs on every article page view (nadsite.rows).
-        sources = in_bulk(Source, wanted)
+        sources = Source.objects.in_bulk(wanted) if wanted else {}
     return [
         Passage(
             block_id=block_id,

@@ -40,9 +40,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's URLs, its page view replaced by articles.views.serve (the same
-# view, routed by articles.routing; same name, so page URLs still reverse).
-urlpatterns += [
-    *(p for p in wagtail_urls.urlpatterns if p.name != "wagtail_serve"),
-    re_path(wagtail_urls.serve_pattern, article_views.serve, name="wagtail_serve"),
-]
+# Wagtail routes every other request to its pages (wagtail.views.serve).
+urlpatterns += [path("", include(wagtail_urls))]

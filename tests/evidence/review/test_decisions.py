@@ -282,12 +282,12 @@ def test_refused_publish_reports_problems_for_the_api(article, editor):
     }
 
 
-def test_decisions_read_without_reviewers_follow_the_same_counting_rule(
+def test_decisions_are_loaded_with_the_counting_rule(
     article, reviewer, superuser, editor
 ):
-    """The article page's SQL statement and the ORM query agree on who counts:
-    active medical reviewers and superusers, not other staff, not a
-    deactivated reviewer; decisions in order, dates as datetimes."""
+    """Who counts: active medical reviewers and superusers, not other staff,
+    not a deactivated reviewer; decisions in order, with their reviewers, in
+    two queries (decisions, authorship)."""
     from evidence.review.data import ReviewData
     from tests.factories import user_in_group
 
@@ -307,25 +307,11 @@ def test_decisions_read_without_reviewers_follow_the_same_counting_rule(
     former.is_active = False
     former.save()
 
-    def rows(data):
-        return [
-            (
-                d.pk,
-                d.reviewer_id,
-                d.created_at,
-                d.fingerprint,
-                d.decision,
-                bool(d.reviewer_counts),
-            )
-            for d in data.decisions[claim.block_id]
-        ]
-
     with CaptureQueriesContext(connection) as ctx:
-        fast = ReviewData.load(passages, with_reviewers=False)
-    assert len(ctx.captured_queries) == 2  # decisions, authorship
-    full = ReviewData.load(passages)
-    assert rows(fast) == rows(full)
-    counted = {reviewer_id for _, reviewer_id, *_, counts in rows(fast) if counts}
+        data = ReviewData.load(passages)
+        loaded = data.decisions[claim.block_id]
+        counted = {d.reviewer.pk for d in loaded if d.reviewer_counts}
+    assert len(ctx.captured_queries) == 2  # decisions with reviewers, authorship
+    assert [d.reviewer for d in loaded] == [reviewer, superuser, editor, former]
     assert counted == {reviewer.pk, superuser.pk}
-    assert fast.decisions[claim.block_id][0].created_at.tzinfo is not None
-    assert fast.authors == full.authors
+    assert loaded[0].created_at.tzinfo is not None
