@@ -61,7 +61,11 @@ from evidence.vocab import (
 )
 
 GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
-_SOURCE_FIELDS = tuple(f.attname for f in Source._meta.concrete_fields)
+# Every stored value a reference shows (the MeSH headings are for living
+# evidence, not readers, and a list cannot be a cache key).
+_SOURCE_FIELDS = tuple(
+    f.attname for f in Source._meta.concrete_fields if f.attname != "mesh_terms"
+)
 _NO_HTML = mark_safe("")
 NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
 _SPLIT = "<!--nadsite:passage-->"

@@ -142,7 +142,7 @@ def main():
     try:
         from django.urls import reverse
 
-        from evidence.living.views import LivingEvidencePanel
+        from evidence.admin.living import LivingEvidencePanel
 
         editor = build()
         client = Client()

@@ -4,13 +4,15 @@ What they register lives in `evidence.admin` (screens, snippets, dashboard,
 history) and `evidence.gate` (the bulk publish adapter).
 """
 
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from evidence.admin import history, library, review, snippets
+from evidence.admin import history, library, living, review, schedule_report, snippets
 from evidence.admin.dashboard import EvidenceDashboardPanel
 from evidence.gate.bulk import refuse_bulk_publish_of_blocked_pages
+from evidence.living import schedule
 from evidence.models import Source
 
 register_snippet(snippets.SourceViewSet)
@@ -64,4 +66,54 @@ def library_listing_buttons(snippet, user, next_url=None):
 
 
 # Living evidence: schedules, saved searches, re-review flags.
-from evidence.living import wagtail_hooks as living_hooks  # noqa: E402, F401
+
+
+@hooks.register("register_admin_urls")
+def register_living_urls():
+    return [
+        path(
+            "evidence/living/",
+            include((living.urlpatterns, living.app_name)),
+        ),
+        path(
+            "reports/medical-review-schedule/",
+            schedule_report.ReviewScheduleReportView.as_view(),
+            name="evidence_living_report",
+        ),
+        path(
+            "reports/medical-review-schedule/results/",
+            schedule_report.ReviewScheduleReportView.as_view(results_only=True),
+            name="evidence_living_report_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_schedule_report():
+    return schedule_report.ScheduleReportMenuItem(
+        _("Medical review schedule"),
+        reverse("evidence_living_report"),
+        name="medical-review-schedule",
+        icon_name="date",
+        order=1050,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_living_panel(request, panels):
+    if schedule_report.may_see_schedule(request.user):
+        panels.append(living.LivingEvidencePanel())
+
+
+@hooks.register("register_log_actions")
+def register_living_log_actions(actions):
+    actions.register_action(
+        schedule.RECONFIRM_LOG_ACTION,
+        _("Re-confirm without changes"),
+        _("Medically re-confirmed without changes"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_saved_searches():
+    return living.saved_search_viewset

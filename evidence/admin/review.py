@@ -24,6 +24,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from evidence.admin.living import review_context
 from evidence.analysis.calibration import CalibrationWarning
 from evidence.analysis.certainty import (
     LEVEL_NAMES,
@@ -32,7 +33,6 @@ from evidence.analysis.certainty import (
 )
 from evidence.analysis.evaluation import page_subject
 from evidence.gate.rules import evaluate
-from evidence.living.views import review_context
 from evidence.models import MedicalReviewTask, ReviewDecision
 from evidence.page import is_gated
 from evidence.passages import Passage, analyse_passages

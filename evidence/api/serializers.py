@@ -87,6 +87,7 @@ class SourceSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = [
+            "mesh_terms",
             "grade_confirmed_by",
             "grade_confirmed_at",
             "retraction_checked_at",

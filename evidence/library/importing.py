@@ -61,6 +61,7 @@ BIBLIOGRAPHIC_FIELDS = (
     "pages",
     "url",
     "publication_type",
+    "mesh_terms",
 )
 IDENTIFIER_FIELDS = ("doi", "pmid")
 STUDY_FIELDS = ("study_design", "population", "sample_size", "intervention", "route")

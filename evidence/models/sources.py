@@ -165,6 +165,15 @@ class Source(index.Indexed, models.Model):
     grade_confirmed_at = models.DateTimeField(
         _("grade confirmed at"), null=True, blank=True
     )
+    mesh_terms = models.JSONField(
+        _("MeSH headings"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "PubMed's Medical Subject Headings for the paper, filled in by the "
+            "import; living evidence suggests saved searches from them."
+        ),
+    )
     retraction_status = models.CharField(
         _("retraction status"),
         max_length=32,

@@ -251,9 +251,18 @@ def search_new(
             **http.ncbi_params(),
         }
         response = _get(c, "efetch", params, sleep=sleep, limiter=limiter)
+        asked = set(new_ids)
+        # Only the records asked for: anything else in the answer is not a
+        # match of this search, and a PMID PubMed no longer holds is said.
         result.candidates = [
             candidate
             for candidate in parse_candidates(response.content)
-            if candidate.identifier not in skip
+            if candidate.identifier in asked
         ]
+        missing = asked - {c.identifier for c in result.candidates}
+        if missing:
+            result.notes.append(
+                _("PubMed sent no record for PMID %(pmids)s.")
+                % {"pmids": ", ".join(p for p in new_ids if p in missing)}
+            )
     return result

@@ -55,6 +55,7 @@ SOURCE_FIELDS = (
     "retraction_status",
     "retraction_notice_url",
     "retraction_date",
+    "mesh_terms",
 )
 
 
@@ -83,6 +84,14 @@ class IngestError(Exception):
 
     def __str__(self) -> str:
         return "\n".join([self.message, *(f"- {p}" for p in self.problems)])
+
+
+def _without_control_characters(value):
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, list):
+        return [without_control_characters(v) for v in value if isinstance(v, str)]
+    return value
 
 
 def doi_url(doi: str) -> str:
@@ -188,7 +197,7 @@ class SourceRecord:
         there. retraction_status is always given, since "none" is a finding.
         """
         fields = {
-            name: without_control_characters(value) if isinstance(value, str) else value
+            name: _without_control_characters(value)
             for name in SOURCE_FIELDS
             for value in [getattr(self, name)]
         }
@@ -196,7 +205,7 @@ class SourceRecord:
             fields = {
                 name: value
                 for name, value in fields.items()
-                if value not in ("", None) or name == "retraction_status"
+                if value not in ("", None, []) or name == "retraction_status"
             }
         return fields
 

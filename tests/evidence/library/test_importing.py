@@ -137,7 +137,7 @@ def test_reimport_keeps_a_confirmed_grade_and_reviewer_design_and_says_so(review
     outcome = importing.save_record(record, "DOI")
     source.refresh_from_db()
     assert outcome.action == importing.UPDATED
-    assert outcome.changes == ["journal"]
+    assert outcome.changes == ["journal", "mesh_terms"]
     assert (source.study_design, source.population, source.grade) == (
         StudyDesign.COHORT,
         Population.ANIMAL,
@@ -295,6 +295,8 @@ def test_fetch_records_reads_recorded_crossref_and_pubmed(monkeypatch):
     assert sleep.doi == "10.1126/science.adh8285"
     assert sleep.study_design == StudyDesign.NARRATIVE_REVIEW
     assert sleep.grade == Grade.D and sleep.grade_confirmed_at is None
+    # PubMed's MeSH headings are kept: living evidence suggests searches from them.
+    assert "Sleep, REM" in sleep.mesh_terms and "Hypothalamus" in sleep.mesh_terms
     assert len(summary.created) == 2
     # The PubMed request took a slot of the NCBI rate every process shares.
     assert RateSlot.objects.filter(name="ncbi").count() == 1

@@ -13,7 +13,7 @@ from evidence.models import (
     ReviewSchedule,
     ReviewScheduleSettings,
 )
-from tests.evidence.living.conftest import NOW, claim_ids, days_later
+from tests.evidence.conftest import NOW, claim_ids, days_later
 from tests.factories import (
     make_article,
     paragraph,

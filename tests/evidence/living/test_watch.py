@@ -1,8 +1,9 @@
 """Saved searches raising new-evidence flags, end to end on recorded answers.
 
-The recorded esearch answer (3 PMIDs) and efetch answer (2 other records)
-come from different queries (../shared/fixtures/README.md): the efetch body
-stands for whatever new PMIDs the search asked for. No recorded efetch
+The recorded esearch answer and efetch answer come from different queries
+(../shared/fixtures/README.md), so the esearch answer here lists the
+efetch's two PMIDs (and one more), and efetch answers only with the
+records asked for, as PubMed does. No recorded efetch
 holds a randomised trial, so the PubMed candidates here are the two
 journal articles PubMed recorded; the randomised trial with posted results
 is ClinicalTrials.gov's (tests/evidence/library/ingest/test_clinicaltrials.py).
@@ -10,6 +11,7 @@ is ClinicalTrials.gov's (tests/evidence/library/ingest/test_clinicaltrials.py).
 
 import datetime
 import io
+import re
 
 import httpx
 import pytest
@@ -28,8 +30,8 @@ from evidence.passages import read_passages
 from evidence.review.data import review_states
 from evidence.review.decisions import record_decision
 from evidence.vocab import RetractionStatus
+from tests.evidence.conftest import claim_ids, days_later
 from tests.evidence.library import recorded_http as rec
-from tests.evidence.living.conftest import claim_ids, days_later
 from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +41,50 @@ EFETCH = "pubmed/efetch_11748933_11700088.xml"
 TODAY = datetime.date(2026, 12, 7)
 
 
+# The PMIDs of the recorded efetch answer, and one more the search finds.
+EFETCH_PMIDS = ("11748933", "11700088")
+SEARCHED = ("19008416", *EFETCH_PMIDS)
+XML = {"Content-Type": "text/xml"}
+
+
+def esearch_listing(pmids=SEARCHED) -> httpx.Response:
+    """PubMed's recorded esearch answer listing ``pmids``: no recorded search
+    found the recorded efetch's records, so its IdList (and count) are
+    replaced; the rest is the answer as PubMed sent it."""
+    recorded = rec.body(ESEARCH).decode()
+    ids = "".join(f"<Id>{pmid}</Id>\n" for pmid in pmids)
+    answer = re.sub(
+        r"<IdList>.*?</IdList>", f"<IdList>\n{ids}</IdList>", recorded, flags=re.S
+    )
+    for tag in ("Count", "RetMax"):
+        answer = re.sub(rf"<{tag}>\d+</{tag}>", f"<{tag}>{len(pmids)}</{tag}>", answer)
+    return httpx.Response(
+        200, content=answer.encode(), headers={"Content-Type": "text/xml"}
+    )
+
+
+def efetch_answer(request: httpx.Request) -> httpx.Response:
+    """As PubMed answers efetch: the recorded records of the PMIDs asked for,
+    nothing else (a PMID it does not hold is simply absent)."""
+    asked = request.url.params["id"].split(",")
+    recorded = rec.body(EFETCH).decode()
+    head, _, rest = recorded.partition("<PubmedArticle>")
+    articles = ["<PubmedArticle>" + part for part in rest.split("<PubmedArticle>")]
+    tail = "</PubmedArticleSet>" + articles[-1].rpartition("</PubmedArticleSet>")[2]
+    articles[-1] = articles[-1].rpartition("</PubmedArticleSet>")[0]
+    kept = [
+        article
+        for article in articles
+        if re.search(r"<PMID[^>]*>(\d+)</PMID>", article).group(1) in asked
+    ]
+    body = head + "".join(kept) + tail
+    return httpx.Response(
+        200, content=body.encode(), headers={"Content-Type": "text/xml"}
+    )
+
+
 def pubmed_routes():
-    return {
-        "esearch.fcgi": rec.xml_answer(ESEARCH),
-        "efetch.fcgi": rec.xml_answer(EFETCH),
-    }
+    return {"esearch.fcgi": esearch_listing(), "efetch.fcgi": efetch_answer}
 
 
 def offline_routes():
@@ -152,7 +193,7 @@ def test_an_efetch_failure_after_a_good_esearch_writes_nothing(
     rec.serve(
         monkeypatch,
         {
-            "esearch.fcgi": rec.xml_answer(ESEARCH),
+            "esearch.fcgi": esearch_listing(),
             "efetch.fcgi": httpx.ReadTimeout("slow"),
         },
     )
@@ -184,7 +225,7 @@ def test_records_already_in_the_library_are_skipped(
     handler = rec.serve(monkeypatch, pubmed_routes())
     (run,) = watch.check_new_evidence()
     fetch = [r for r in handler.requests if "efetch" in r.url.path][0]
-    assert fetch.url.params["id"] == "18927361,18787170"
+    assert fetch.url.params["id"] == "11748933,11700088"
     assert [c.identifier for c in EvidenceCandidate.objects.all()] == ["11700088"]
     assert run.candidates == 1
 
@@ -330,3 +371,21 @@ def test_enqueue_runs_the_task_on_the_retractions_backend(
     call_command("check_new_evidence", "--enqueue", stdout=out)
     assert 'on the "retractions" backend' in out.getvalue()
     assert EvidenceCandidate.objects.count() == 2
+
+
+def test_only_the_records_asked_for_become_candidates(
+    monkeypatch, live_article, claim_search
+):
+    # PubMed answers efetch with a record the search never found (the
+    # recorded answer as it is) and without one it did: only the asked-for
+    # record is screened, and the missing one is said.
+    rec.serve(
+        monkeypatch,
+        {
+            "esearch.fcgi": esearch_listing(("11700088", "19008416")),
+            "efetch.fcgi": rec.xml_answer(EFETCH),
+        },
+    )
+    (run,) = watch.check_new_evidence()
+    assert [c.identifier for c in EvidenceCandidate.objects.all()] == ["11700088"]
+    assert "PubMed sent no record for PMID 19008416." in run.notes

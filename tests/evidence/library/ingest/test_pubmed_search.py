@@ -2,8 +2,8 @@
 
 The recorded esearch and efetch answers come from different queries (see
 ../shared/fixtures/README.md), so where a test chains them, the efetch
-answer stands for whatever new PMIDs were asked for, and the assertions on
-the efetch request check the PMIDs the esearch answer gave.
+request is checked for the PMIDs the esearch answer gave, and the records
+the efetch answer holds (other PMIDs) are not taken as matches.
 """
 
 import datetime
@@ -71,7 +71,9 @@ def test_api_key_is_sent_when_set(replay, recorded, settings):
     assert seen.requests[0].url.params["api_key"] == "k3y"
 
 
-def test_new_pmids_are_fetched_and_read_as_candidates(replay, recorded):
+def test_new_pmids_are_fetched_and_only_those_become_candidates(replay, recorded):
+    # The recorded efetch answer holds two other records than the three
+    # PMIDs asked for: none of them is a match of this search.
     seen = replay(recorded.xml(SCIENCE_2008), recorded.xml(TWO))
     result = run(seen)
     fetch = seen.requests[1]
@@ -80,9 +82,14 @@ def test_new_pmids_are_fetched_and_read_as_candidates(replay, recorded):
     assert fetch.url.params["tool"] == "nadsite"
     assert result.total == 6 and result.truncated
     assert result.notes == [
-        "PubMed found 6 records; only the first 3 were screened. Narrow the query."
+        "PubMed found 6 records; only the first 3 were screened. Narrow the query.",
+        "PubMed sent no record for PMID 19008416, 18927361, 18787170.",
     ]
-    cryo, mri = result.candidates
+    assert result.candidates == []
+
+
+def test_efetch_records_are_read_as_candidates(recorded):
+    cryo, mri = pubmed_search.parse_candidates(recorded.bytes(TWO))
     assert (cryo.registry, cryo.identifier) == (PUBMED, "11748933")
     assert cryo.title.startswith("Is cryopreservation a homogeneous process?")
     assert cryo.date == datetime.date(2001, 12, 26)

@@ -15,7 +15,8 @@ def test_model_fields_are_exactly_the_source_fields():
     assert tuple(fields) == SOURCE_FIELDS
     assert fields["title"] == "T"
     assert fields["retraction_status"] == "none"
-    assert "mesh_terms" not in fields and "origin" not in fields
+    assert fields["mesh_terms"] == ["Humans"]
+    assert "abstract" not in fields and "origin" not in fields
 
 
 def test_model_fields_can_leave_out_what_the_record_did_not_say():

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
@@ -145,3 +146,10 @@ class ReviewScheduleReportView(ReportView):
         item.interval = item.interval_months or self.site_interval
         item.open_flags = item.open_flags or 0
         return super().to_row_dict(item)
+
+
+class ScheduleReportMenuItem(MenuItem):
+    """The report's entry in the Reports menu, for those who may see it."""
+
+    def is_shown(self, request):
+        return may_see_schedule(request.user)

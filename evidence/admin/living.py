@@ -18,18 +18,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 
+from evidence.admin.schedule_report import may_see_schedule
 from evidence.analysis.evaluation import page_subject
 from evidence.library.ingest.searches import suggest_pubmed_query, suggest_trials_query
 from evidence.living import schedule, watch
-from evidence.living.report import may_see_schedule
 from evidence.models import (
     EvidenceCandidate,
     ReviewSchedule,
@@ -260,3 +261,37 @@ class LivingEvidencePanel(Component):
 
 
 PANEL_TITLE = gettext_lazy("Living evidence")
+
+
+# Mounted under /admin/evidence/living/ (evidence.wagtail_hooks).
+app_name = "evidence_living"
+
+urlpatterns = [
+    path("<int:page_id>/reconfirm/", reconfirm_view, name="reconfirm"),
+    path("<int:page_id>/schedule/", schedule_view, name="schedule"),
+    path(
+        "<int:page_id>/claims/<str:block_id>/search/",
+        saved_search_view,
+        name="search",
+    ),
+    path("candidates/<int:pk>/<str:action>/", candidate_view, name="candidate"),
+]
+
+
+class SavedSearchViewSet(ModelViewSet):
+    """Saved searches on Sources (for every claim citing them); searches on
+    one claim are added from the review screen and listed here too."""
+
+    model = SavedSearch
+    icon = "search"
+    menu_label = gettext_lazy("Saved searches")
+    add_to_admin_menu = True
+    menu_order = 210
+    form_fields = ["source", "pubmed_query", "trials_query"]
+    list_display = ["__str__", "source", "page", "last_checked_on"]
+    search_fields = ["pubmed_query", "trials_query"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+saved_search_viewset = SavedSearchViewSet("saved_searches")

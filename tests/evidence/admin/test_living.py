@@ -16,8 +16,8 @@ from evidence.models import (
     ReviewSchedule,
     SavedSearch,
 )
+from tests.evidence.conftest import claim_ids
 from tests.evidence.library import recorded_http as rec
-from tests.evidence.living.conftest import claim_ids
 from tests.evidence.living.test_watch import pubmed_routes
 from tests.factories import make_article, paragraph, publish_approved
 
@@ -119,6 +119,22 @@ def test_a_saved_search_is_suggested_and_saved_for_a_claim(
     assert (search.page_id, search.block_id) == (live_article.pk, block)
 
 
+def test_the_suggested_search_uses_the_cited_sources_mesh_headings(
+    client, live_article, nr_trial, second_reviewer
+):
+    nr_trial.mesh_terms = ["Humans", "NAD", "Niacinamide/analogs & derivatives"]
+    nr_trial.save()
+    client.force_login(second_reviewer)
+    block = claim_ids(live_article)[0]
+    url = reverse("evidence_living:search", args=[live_article.pk, block])
+    form = client.get(url).content.decode()
+    # "Humans" is a check tag, not a topic: left out.
+    assert (
+        "&quot;nicotinamide riboside&quot;[tiab] AND (&quot;NAD&quot;[mh] OR "
+        "&quot;Niacinamide/analogs &amp; derivatives&quot;[mh])"
+    ) in form
+
+
 def test_the_articles_own_interval(client, live_article, editor):
     client.force_login(editor)
     url = reverse("evidence_living:schedule", args=[live_article.pk])
@@ -200,7 +216,7 @@ def test_report_and_panel_queries_do_not_grow_with_articles(
         client.get(reverse("evidence_living_report"))
     from django.test import RequestFactory
 
-    from evidence.living.views import LivingEvidencePanel
+    from evidence.admin.living import LivingEvidencePanel
 
     request = RequestFactory().get("/admin/")
     request.user = editor
