@@ -12,6 +12,10 @@ class EvidenceConfig(AppConfig):
 
         signals.connect(gated_page_models(), app_config=self)
 
+        from evidence.audit import signals as audit_signals
+
+        audit_signals.connect(gated_page_models())
+
         from evidence.library import safeguards
 
         safeguards.connect()

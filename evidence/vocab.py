@@ -148,3 +148,23 @@ def normalize_title(value: str) -> str:
     """A title reduced for duplicate matching: lower case, letters and digits."""
     value = re.sub(r"^\s*retracted(?: article)?\s*:\s*", "", value or "", flags=re.I)
     return " ".join(re.findall(r"[a-z0-9]+", value.lower()))
+
+
+class ChangeKind(models.TextChoices):
+    """What kind of change a published version of a page made, as its editor
+    said when publishing it (readers see updates and corrections)."""
+
+    FIRST = "first", _("First published")
+    MINOR = "minor", _("Minor edit")
+    UPDATE = "update", _("Update")
+    CORRECTION = "correction", _("Correction")
+
+
+class AuditKind(models.TextChoices):
+    """The events of an article's audit trail (`evidence.audit`)."""
+
+    SAVE = "save", _("Version saved")
+    DECISION = "decision", _("Medical review decision")
+    PUBLISH = "publish", _("Published")
+    UNPUBLISH = "unpublish", _("Unpublished")
+    SOURCE_CHANGE = "source_change", _("Source changed")

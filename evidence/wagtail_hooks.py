@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from evidence.admin import history, library, living, review, schedule_report, snippets
+from evidence.admin import (
+    audit,
+    history,
+    library,
+    living,
+    review,
+    schedule_report,
+    snippets,
+)
 from evidence.admin.dashboard import EvidenceDashboardPanel
 from evidence.gate.bulk import refuse_bulk_publish_of_blocked_pages
 from evidence.living import schedule
@@ -20,6 +28,7 @@ register_snippet(snippets.ReviewerProfileViewSet)
 
 hooks.register("register_log_actions", history.register_review_log_actions)
 hooks.register("register_log_actions", history.register_library_log_actions)
+hooks.register("register_log_actions", audit.register_log_actions)
 hooks.register("before_bulk_action", refuse_bulk_publish_of_blocked_pages)
 
 
@@ -31,6 +40,12 @@ def register_review_urls():
 @hooks.register("register_page_header_buttons")
 def review_header_button(page, user, view_name, next_url=None):
     yield review.MedicalReviewMenuItem(page=page, priority=12)
+    yield audit.AuditExportMenuItem(page=page, priority=40)
+
+
+@hooks.register("register_admin_urls")
+def register_audit_urls():
+    return [path("evidence/", include((audit.urlpatterns, audit.app_name)))]
 
 
 @hooks.register("register_page_listing_more_buttons")

@@ -122,7 +122,8 @@ def record_pending_snapshot(instance) -> None:
     worked out before it had an id (`guard_live_save`)."""
     result = instance.__dict__.pop("_publish_verdict", None)
     if result is not None and instance.pk is not None:
-        record_snapshot(instance.pk, instance.live_revision_id, result)
+        snapshot = record_snapshot(instance.pk, instance.live_revision_id, result)
+        instance._published_snapshot = snapshot  # for the audit trail
 
 
 def changed_units(
@@ -274,4 +275,8 @@ def guard_live_save(instance, update_fields=None) -> None:
     if instance.pk is None:
         instance._publish_verdict = result  # recorded once it has an id
     else:
-        record_snapshot(instance.pk, instance.live_revision_id, result)
+        # Left on the page for the audit trail (evidence.audit.signals),
+        # which records the publish once the page row is saved.
+        instance._published_snapshot = record_snapshot(
+            instance.pk, instance.live_revision_id, result
+        )

@@ -1,5 +1,11 @@
 """The evidence app's models; their vocabularies are in `evidence.vocab`."""
 
+from evidence.models.audit import (
+    GENESIS,
+    AuditEvent,
+    ChangeNote,
+    PublishedVersion,
+)
 from evidence.models.living import (
     CandidateStatus,
     EvidenceCandidate,
@@ -16,6 +22,10 @@ from evidence.models.sources import EVIDENCE_FIELDS, Source
 from evidence.models.workflow import MedicalReviewTask
 
 __all__ = [
+    "GENESIS",
+    "AuditEvent",
+    "ChangeNote",
+    "PublishedVersion",
     "EVIDENCE_FIELDS",
     "CandidateStatus",
     "EvidenceCandidate",
