@@ -4,9 +4,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import filters, mixins, permissions, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.models import Page, ReferenceIndex
@@ -20,7 +22,16 @@ from evidence.api.serializers import (
     SourceCitationSerializer,
     SourceSerializer,
 )
+from evidence.audit.fhir import citation
+from evidence.audit.records import source_record
 from evidence.models import Source
+
+
+class FHIRJSONRenderer(JSONRenderer):
+    """FHIR's own JSON media type (what FHIR clients ask for)."""
+
+    media_type = "application/fhir+json"
+    format = "fhir"
 
 
 @extend_schema_view(
@@ -115,6 +126,28 @@ class SourceViewSet(
         return self.get_paginated_response(
             SourceCitationSerializer(rows, many=True).data
         )
+
+    @extend_schema(
+        summary="A source as a FHIR R5 Citation",
+        description=(
+            "The source as a FHIR R5 Citation resource: identifiers (DOI, "
+            "PMID), title, journal, date, authors, links, study design, "
+            "population, participants, the GRADE certainty once a medical "
+            "reviewer confirmed it, and its retraction state. Served as "
+            "application/fhir+json (or application/json when asked)."
+        ),
+        responses={200: OpenApiTypes.OBJECT},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[FHIRJSONRenderer, JSONRenderer],
+    )
+    def fhir(self, request, pk=None):
+        return Response(citation(source_record(self.get_object())))
 
 
 class ClaimDetectView(APIView):
