@@ -21,8 +21,9 @@ Rules readers rely on:
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import attrgetter
 
 from django.utils.html import escape
@@ -33,152 +34,31 @@ from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
-from articles.rendering import (
-    badge_label,
-    body_html,
-    current_strings,
-    header_html,
-    marker_label,
-    references_html,
-    source_facts_html,
-    summary_html,
-)
 from articles.structured_data import (
     json_ld_script,
     medical_web_page,
     scholarly_article,
 )
+from evidence.blocks import HeadingBlock
 from evidence.library.references import format_reference
 from evidence.models import PublishSnapshot, Source
-from evidence.passages import Passage, raw_blocks, read_passages
-from evidence.vocab import (
-    CERTAINTY_GRADE,
-    GRADE_WORDS,
-    Grade,
-    Population,
-    RetractionStatus,
-    Stance,
+from evidence.passage_view import (
+    GRADE_ORDER,
+    HeadingView,
+    PassageView,
+    Reference,
+    passage_view,
+    source_facts_html,
 )
+from evidence.passages import Passage, passage_stream, read_passages
+from evidence.vocab import GRADE_WORDS
 
-GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
 # Every stored value a reference shows (the MeSH headings are for living
 # evidence, not readers, and a list cannot be a cache key).
 _SOURCE_FIELDS = tuple(
     f.attname for f in Source._meta.concrete_fields if f.attname != "mesh_terms"
 )
-_NO_HTML = mark_safe("")
-NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
 _SPLIT = "<!--nadsite:passage-->"
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One numbered entry of the reference list."""
-
-    number: int
-    source: Source
-    html: SafeString  # the AMA reference, formatted by citeproc
-    facts_html: SafeString = mark_safe("")  # design, n, population, ...
-    citation: dict = field(default_factory=dict)  # schema.org; do not change
-
-    @property
-    def anchor(self) -> str:
-        return f"ref-{self.number}"
-
-    @property
-    def retraction_warning(self) -> str:
-        status = self.source.retraction_status
-        if status == RetractionStatus.RETRACTED:
-            return _("This paper has been retracted; do not rely on it.")
-        if status == RetractionStatus.EXPRESSION_OF_CONCERN:
-            return _("The journal has published an expression of concern.")
-        if status == RetractionStatus.CORRECTION:
-            return _("The journal has published a correction.")
-        return ""
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A citation marker [n] at the end of a passage."""
-
-    reference: Reference
-    stance: str
-    locator: str
-
-    @property
-    def contradicts(self) -> bool:
-        return self.stance == Stance.CONTRADICTS
-
-    @property
-    def label(self) -> str:
-        """What a screen reader announces for the marker."""
-        return marker_label(self, current_strings())
-
-
-@dataclass(frozen=True)
-class Badge:
-    """The certainty shown next to a claim, in words and as a letter."""
-
-    letter: str
-    recorded: bool  # True: the reviewer's; False: the strongest source grade
-
-    @property
-    def words(self) -> str:
-        return str(GRADE_WORDS[self.letter])
-
-    @property
-    def label(self) -> str:
-        return badge_label(self, current_strings())
-
-    @property
-    def basis(self) -> str:
-        if self.recorded:
-            return _("Certainty recorded by the medical reviewer.")
-        return _(
-            "Not yet rated by a reviewer: the strongest grade among the "
-            "supporting sources."
-        )
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str
-    header: list[str]
-    rows: list[list[str]]
-    first_col_is_header: bool
-
-
-@dataclass(frozen=True)
-class BlockView:
-    """One block of the body, ready for the template."""
-
-    block_id: str
-    kind: str
-    html: SafeString = mark_safe("")  # rich text (paragraph, callout)
-    text: str = ""  # plain text (heading, study result)
-    level: str = "h2"
-    items: tuple[str, ...] = ()
-    ordered: bool = False
-    table: Table | None = None
-    callout_kind: str = ""
-    is_claim: bool = False
-    markers: tuple[Marker, ...] = ()
-    badge: Badge | None = None
-    non_human_only: bool = False
-    contradicted: bool = False
-    study: Reference | None = None
-
-    @property
-    def references(self) -> list[Reference]:
-        """The passage's sources, once each, in marker order (for its card)."""
-        seen = {}
-        for marker in self.markers:
-            seen.setdefault(marker.reference.number, marker.reference)
-        return list(seen.values())
-
-    @property
-    def card_id(self) -> str:
-        return f"card-{self.block_id}"
 
 
 @dataclass(frozen=True)
@@ -190,6 +70,11 @@ class GradeShare:
     @property
     def words(self) -> str:
         return str(GRADE_WORDS[self.letter])
+
+    @property
+    def width(self) -> str:
+        """Its share of the grade bar, in per cent with one decimal."""
+        return f"{self.percent:.1f}"
 
 
 @dataclass(frozen=True)
@@ -221,33 +106,15 @@ class EvidenceSummary:
 
 @dataclass
 class ArticleView:
+    """What the article template shows; the templates only iterate."""
+
     page: object
-    blocks: list[BlockView]
+    blocks: list[PassageView | HeadingView]
     references: list[Reference]
     summary: EvidenceSummary
     authors: list = field(default_factory=list)
     canonical_url: str = ""
     json_ld: SafeString = mark_safe("")
-
-    @cached_property
-    def header_html(self) -> SafeString:
-        """Title, standfirst and byline (articles.rendering)."""
-        return header_html(self)
-
-    @cached_property
-    def summary_html(self) -> SafeString:
-        """The evidence summary box (articles.rendering)."""
-        return summary_html(self)
-
-    @cached_property
-    def body_html(self) -> SafeString:
-        """The body's passages, markers, badges and cards (articles.rendering)."""
-        return body_html(self.blocks)
-
-    @cached_property
-    def references_html(self) -> SafeString:
-        """The reference list's entries (articles.rendering)."""
-        return references_html(self.references)
 
 
 LIVE = object()  # article_view(): read the snapshot of the page's live version
@@ -314,38 +181,6 @@ def _rich_text_many(values: list[str], request=None) -> list[SafeString]:
     return [SafeString(value) for value in expanded]  # editor HTML
 
 
-def _table(value: dict) -> Table:
-    table = value.get("text") or {}
-    rows = [
-        ["" if cell is None else str(cell) for cell in row]
-        for row in table.get("data") or []
-    ]
-    header = rows.pop(0) if rows and table.get("first_row_is_table_header") else []
-    return Table(
-        caption=table.get("table_caption") or "",
-        header=header,
-        rows=rows,
-        first_col_is_header=bool(table.get("first_col_is_header")),
-    )
-
-
-def _list_items(value: dict) -> tuple[str, ...]:
-    items = value.get("text") or []
-    return tuple(
-        str(item["value"] if isinstance(item, dict) and "value" in item else item)
-        for item in items
-    )
-
-
-def _badge(passage: Passage, certainty: str) -> Badge | None:
-    if letter := CERTAINTY_GRADE.get(certainty):
-        return Badge(letter, recorded=True)
-    grades = [c.source.grade for c in passage.usable_citations if c.source.grade]
-    if not grades:
-        return None
-    return Badge(min(grades, key=GRADE_ORDER.index), recorded=False)
-
-
 def _authors(page) -> list[ReviewerCredit]:
     """The byline's authors, in their order: read with their Author rows in
     one query, or, for a revision being previewed, from the links it holds
@@ -394,22 +229,12 @@ def _formatted_source(
     )
 
 
-def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
-    """Everything the article template shows, for this version of the page.
-
-    `snapshot` is the publish snapshot whose certainties and byline are
-    shown: by default the live version's; a preview passes what the gate
-    would record now (`evidence.gate.publish.provisional_snapshot`), and
-    None shows a version nobody has decided on.
-    """
-    if snapshot is LIVE:
-        snapshot = live_snapshot(page)
-    passages = read_passages(page)
-    by_position = {p.position: p for p in passages}
-    certainties = snapshot.recorded_certainties() if snapshot is not None else {}
-
+def reference_numbering(language: str | None = None) -> Callable[[Source], Reference]:
+    """Numbers a page's sources in the order they are first cited; a source
+    cited again keeps its first number. The numbered references are
+    `reference.numbered` (a dict, in number order)."""
     numbers: dict[int, Reference] = {}
-    language = get_language() or ""
+    language = language if language is not None else (get_language() or "")
 
     def reference(source: Source) -> Reference:
         if source.pk not in numbers:
@@ -425,8 +250,34 @@ def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
             )
         return numbers[source.pk]
 
+    reference.numbered = numbers
+    return reference
+
+
+def body_views(
+    page,
+    passages: list[Passage],
+    certainties: dict[str, str],
+    reference: Callable[[Source], Reference],
+    request=None,
+) -> list[PassageView | HeadingView]:
+    """The view of every block of the page's body, in order: headings and
+    passages (each shown by its block's template).
+
+    `passages` are the page's, read with `read_passages`; `certainties`
+    maps a passage's block id to the certainty its reviewer recorded;
+    `reference` numbers the sources (`reference_numbering`).
+    """
+    stream_block, raw = passage_stream(page)
+    if stream_block is None:
+        return []
+    by_position = {p.position: p for p in passages}
     rich_positions = [
-        p.position for p in passages if p.kind in {"paragraph", "callout"}
+        p.position
+        for p in passages
+        if p.block.display_parts(raw[p.position - 1].get("value") or {}).get(
+            "rich_text"
+        )
     ]
     rich = dict(
         zip(
@@ -435,58 +286,49 @@ def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
             strict=True,
         )
     )
-
-    blocks = []
-    for position, raw in enumerate(raw_blocks(page), start=1):
-        kind = raw.get("type")
-        value = raw.get("value") or {}
-        block_id = raw.get("id") or f"block-{position}"
-        if kind == "heading":
-            blocks.append(
-                BlockView(
-                    block_id,
-                    kind,
-                    text=str(value.get("text") or ""),
-                    level="h3" if value.get("level") == "h3" else "h2",
-                )
-            )
+    views = []
+    for position, block in enumerate(raw, start=1):
+        value = block.get("value") or {}
+        block_id = block.get("id") or f"block-{position}"
+        child = stream_block.child_blocks.get(block.get("type"))
+        if isinstance(child, HeadingBlock):
+            views.append(child.view_of(value, block_id))
             continue
         passage = by_position.get(position)
         if passage is None:
             continue
-        markers = tuple(
-            Marker(reference(c.source), c.stance, c.locator)
-            for c in passage.citations
-            if c.source is not None
-        )
-        usable = passage.usable_citations
-        blocks.append(
-            BlockView(
-                block_id,
-                kind,
-                html=rich.get(position, _NO_HTML),
-                text=passage.text if kind == "study" else "",
-                items=_list_items(value) if kind == "list" else (),
-                ordered=bool(value.get("ordered")),
-                table=_table(value) if kind == "table" else None,
-                callout_kind=str(value.get("kind") or "note"),
-                is_claim=passage.is_claim,
-                markers=markers,
-                badge=(
-                    _badge(passage, certainties.get(passage.block_id, ""))
-                    if passage.is_claim
-                    else None
-                ),
-                non_human_only=bool(usable)
-                and all(c.source.population in NON_HUMAN for c in usable),
-                contradicted=any(
-                    c.stance == Stance.CONTRADICTS for c in passage.citations
-                ),
-                study=markers[0].reference if kind == "study" and markers else None,
+        views.append(
+            passage_view(
+                passage.block,
+                value,
+                block_id=block_id,
+                kind=passage.kind,
+                citations=[(c.source, c.stance, c.locator) for c in passage.citations],
+                reference=reference,
+                certainty=certainties.get(passage.block_id, ""),
+                html=rich.get(position, ""),
+                text=lambda passage=passage: passage.text,
             )
         )
+    return views
 
-    references = sorted(numbers.values(), key=lambda r: r.number)
+
+def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
+    """Everything the article template shows, for this version of the page.
+
+    `snapshot` is the publish snapshot whose certainties and byline are
+    shown: by default the live version's; a preview passes what the gate
+    would record now (`evidence.gate.publish.provisional_snapshot`), and
+    None shows a version nobody has decided on.
+    """
+    if snapshot is LIVE:
+        snapshot = live_snapshot(page)
+    passages = read_passages(page)
+    certainties = snapshot.recorded_certainties() if snapshot is not None else {}
+    reference = reference_numbering()
+    blocks = body_views(page, passages, certainties, reference, request)
+
+    references = list(reference.numbered.values())
     authors = _authors(page)
     reviewers = credited_reviewers(snapshot)
     grades = Counter(r.source.grade for r in references if r.source.grade)

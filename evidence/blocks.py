@@ -5,21 +5,37 @@ about health and must rest on a graded source before the page goes live; a
 context passage frames, links or disclaims. Any page type can use these blocks:
 every block that is a `PassageBlock` is a reviewable unit, whatever name the
 page's stream gives it.
+
+A block's template is the one rendering of its passage (the public page,
+block previews and the API's `html`); it shows a
+`evidence.passage_view.PassageView`, which the page builds for all its
+passages at once, and a block rendered on its own builds from its value
+(`PassageBlock.get_context`).
 """
 
 import json
 import re
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.rich_text import RichText, expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from evidence.analysis.text import plain_value, text_from_html
 from evidence.limits import first_control_character_problem, passage_length_problem
-from evidence.vocab import PassageRole, Stance
+from evidence.passage_view import HeadingView, numbering, passage_view
+from evidence.vocab import (
+    Grade,
+    PassageRole,
+    Population,
+    Route,
+    Stance,
+    StudyDesign,
+)
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "superscript", "subscript"]
 
@@ -35,6 +51,27 @@ def list_values(raw) -> list:
         item["value"] if isinstance(item, dict) and item.get("type") == "item" else item
         for item in items
     ]
+
+
+def preview_source():
+    """The Source block previews cite (never saved)."""
+    source_model = apps.get_model("evidence", "Source")
+    return source_model(
+        title="Chronic nicotinamide riboside supplementation in healthy adults",
+        authors="Martens CR, Denman BA, Mazzo MR, Armstrong ML, Reisdorph N",
+        year=2018,
+        journal="Nature Communications",
+        study_design=StudyDesign.RCT,
+        population=Population.HUMAN,
+        sample_size=24,
+        intervention="Nicotinamide riboside 1,000 mg/day for 6 weeks",
+        route=Route.ORAL,
+        grade=Grade.B,
+    )
+
+
+def preview_citations() -> list[dict]:
+    return [{"source": preview_source(), "stance": Stance.SUPPORTS, "locator": ""}]
 
 
 def source_id(value) -> int | None:
@@ -69,6 +106,8 @@ class CitationBlock(blocks.StructBlock):
         icon = "doc-full"
         label = _("Citation")
         form_classname = "citation-block"
+        description = _("A source behind the passage, how it bears on it, and where")
+        preview_value = {"stance": Stance.SUPPORTS, "locator": "Table 2"}
 
 
 def role_block(default=PassageRole.CLAIM):
@@ -129,6 +168,46 @@ class PassageBlock(blocks.StructBlock):
             raise StructBlockValidationError(block_errors=errors)
         return value
 
+    def display_parts(self, value: dict) -> dict:
+        """What the template shows besides the passage's evidence, from the
+        stored value: by default rich text (`rich_text`); lists give
+        `items` and `ordered`, tables `table`, callouts `callout_kind`,
+        study cards `study`."""
+        return {"rich_text": True}
+
+    def get_context(self, value, parent_context=None):
+        """The template's context: the page gives each passage its view
+        (`passage`); a block rendered on its own (a block preview) builds
+        it from its value."""
+        context = super().get_context(value, parent_context=parent_context)
+        if "passage" not in context:
+            context["passage"] = self.view_of(value)
+        return context
+
+    def view_of(self, value):
+        """This value's PassageView, its sources numbered from 1."""
+        stored = self.get_prep_value(value)
+        content = self.passage_content(stored)
+        citations = [
+            (
+                item.get("source"),
+                item.get("stance") or Stance.SUPPORTS,
+                item.get("locator") or "",
+            )
+            for item in value.citation_values()
+        ]
+        parts = self.display_parts(stored)
+        return passage_view(
+            self,
+            stored,
+            block_id=self.name or "passage",
+            kind=self.name,
+            citations=citations,
+            reference=numbering(),
+            html=expand_db_html(content) if parts.get("rich_text") else "",
+            text=lambda: self.passage_text(content),
+        )
+
     def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
         """(source id, stance, locator) of each citation in the stored value."""
         citations = []
@@ -168,6 +247,18 @@ class ParagraphBlock(PassageBlock):
         template = "evidence/blocks/paragraph.html"
         value_class = PassageValue
         description = _("A paragraph and the graded sources behind it")
+        preview_template = "evidence/blocks/preview.html"
+
+        @staticmethod
+        def preview_value():
+            return {
+                "text": RichText(
+                    "<p>Nicotinamide riboside raised blood NAD+ by about 60% "
+                    "in healthy middle-aged adults.</p>"
+                ),
+                "role": PassageRole.CLAIM,
+                "citations": preview_citations(),
+            }
 
 
 class BulletListBlock(PassageBlock):
@@ -182,6 +273,10 @@ class BulletListBlock(PassageBlock):
         items = [str(item) for item in list_values(value.get("text"))]
         return json.dumps(items, ensure_ascii=False)
 
+    def display_parts(self, value: dict) -> dict:
+        items = [str(item) for item in list_values(value.get("text"))]
+        return {"items": items, "ordered": bool(value.get("ordered"))}
+
     def passage_text(self, content: str) -> str:
         """The items' words (plain text, never read as HTML), on one line."""
         items = (plain_value(item) for item in json.loads(content))
@@ -193,6 +288,16 @@ class BulletListBlock(PassageBlock):
         template = "evidence/blocks/list.html"
         value_class = PassageValue
         description = _("A bulleted or numbered list and the sources behind it")
+        preview_template = "evidence/blocks/preview.html"
+
+        @staticmethod
+        def preview_value():
+            return {
+                "text": ["Flushing", "Nausea", "Headache"],
+                "ordered": False,
+                "role": PassageRole.CLAIM,
+                "citations": preview_citations(),
+            }
 
 
 class PassageTableBlock(PassageBlock):
@@ -206,6 +311,9 @@ class PassageTableBlock(PassageBlock):
         caption = table.get("table_caption") or ""
         return json.dumps([caption, rows], ensure_ascii=False)
 
+    def display_parts(self, value: dict) -> dict:
+        return {"table": value.get("text") or {}}
+
     def passage_text(self, content: str) -> str:
         caption, rows = json.loads(content)
         cells = [str(cell) for row in rows for cell in row if cell not in (None, "")]
@@ -217,6 +325,20 @@ class PassageTableBlock(PassageBlock):
         template = "evidence/blocks/table.html"
         value_class = PassageValue
         description = _("A table and the sources behind its figures")
+        preview_template = "evidence/blocks/preview.html"
+
+        @staticmethod
+        def preview_value():
+            return {
+                "text": {
+                    "data": [["Dose", "Change in NAD+"], ["1,000 mg/day", "+60%"]],
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": False,
+                    "table_caption": "Blood NAD+ after six weeks",
+                },
+                "role": PassageRole.CLAIM,
+                "citations": preview_citations(),
+            }
 
 
 class CalloutBlock(PassageBlock):
@@ -232,12 +354,28 @@ class CalloutBlock(PassageBlock):
     role = role_block()
     citations = citations_block()
 
+    def display_parts(self, value: dict) -> dict:
+        return {"rich_text": True, "callout_kind": value.get("kind") or "note"}
+
     class Meta:
         icon = "warning"
         label = _("Callout")
         template = "evidence/blocks/callout.html"
         value_class = PassageValue
         description = _("A boxed note, warning or disclaimer")
+        preview_template = "evidence/blocks/preview.html"
+
+        @staticmethod
+        def preview_value():
+            return {
+                "text": RichText(
+                    "<p>This article is not medical advice. Ask a clinician "
+                    "before starting a supplement.</p>"
+                ),
+                "kind": "disclaimer",
+                "role": PassageRole.CONTEXT,
+                "citations": [],
+            }
 
 
 class StudyValue(blocks.StructValue):
@@ -267,6 +405,9 @@ class StudyBlock(PassageBlock):
     def passage_content(self, value: dict) -> str:
         return str(value.get("text") or "")  # its headline result
 
+    def display_parts(self, value: dict) -> dict:
+        return {"study": True}
+
     def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
         """A study card cites its one study, in support."""
         return [(source_id(value.get("source")), Stance.SUPPORTS, "")]
@@ -277,6 +418,15 @@ class StudyBlock(PassageBlock):
         template = "evidence/blocks/study.html"
         value_class = StudyValue
         description = _("One study: its design, population, size, result and grade")
+        preview_template = "evidence/blocks/preview.html"
+
+        @staticmethod
+        def preview_value():
+            return {
+                "source": preview_source(),
+                "text": "Blood NAD+ rose by about 60% after six weeks.",
+                "role": PassageRole.CLAIM,
+            }
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -286,7 +436,27 @@ class HeadingBlock(blocks.StructBlock):
         default="h2",
     )
 
+    def view_of(self, value: dict, block_id: str = "") -> HeadingView:
+        """The heading as its template shows it (from a stored or a block
+        value)."""
+        return HeadingView(
+            block_id=block_id,
+            kind=self.name,
+            template=self.meta.template,
+            text=str(value.get("text") or ""),
+            level="h3" if value.get("level") == "h3" else "h2",
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        if "passage" not in context:
+            context["passage"] = self.view_of(value)
+        return context
+
     class Meta:
         icon = "title"
         label = _("Heading")
         template = "evidence/blocks/heading.html"
+        description = _("A section heading or subheading of the body")
+        preview_value = {"text": "What the trials found", "level": "h2"}
+        preview_template = "evidence/blocks/preview.html"

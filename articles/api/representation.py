@@ -13,13 +13,15 @@ the public page does; a draft shows where its passages stand now.
 """
 
 from dataclasses import dataclass, field
-from html import escape
 
 from django.contrib.auth import get_user_model
-from wagtail.rich_text import expand_db_html
+from django.template.loader import render_to_string
 
 from articles.models import ArticleAuthor, ArticlePage, Author
+from articles.reading import body_views, reference_numbering
 from evidence.models import PublishSnapshot, ReviewerProfile, Source, UnitOutcome
+from evidence.models.snapshots import APPROVED
+from evidence.passage_view import PassageView
 from evidence.passages import Passage, cited_source_ids, raw_blocks, read_passages
 from evidence.review.data import ReviewData
 from evidence.review.state import passage_review
@@ -95,76 +97,23 @@ def _versions(pages, latest: bool) -> list[Version]:
     return versions
 
 
-def _list_items(raw) -> list:
+def _passage_html(views) -> list[str]:
+    """Each passage's HTML, in order: its block's template, as the public
+    page renders it (markers, badge, evidence card, flags)."""
     return [
-        item["value"] if isinstance(item, dict) and item.get("type") == "item" else item
-        for item in raw or []
+        render_to_string(view.template, {"passage": view})
+        for view in views
+        if isinstance(view, PassageView)
     ]
 
 
-def _table_html(table: dict) -> str:
-    rows = table.get("data") or []
-    header_row = bool(table.get("first_row_is_table_header"))
-    header_col = bool(table.get("first_col_is_header"))
-    parts = ["<table>"]
-    if table.get("table_caption"):
-        parts.append(f"<caption>{escape(table['table_caption'])}</caption>")
-    for number, row in enumerate(rows):
-        cells = []
-        for col, cell in enumerate(row):
-            text = escape(cell or "")
-            if number == 0 and header_row:
-                cells.append(f'<th scope="col">{text}</th>')
-            elif col == 0 and header_col:
-                cells.append(f'<th scope="row">{text}</th>')
-            else:
-                cells.append(f"<td>{text}</td>")
-        row_html = f"<tr>{''.join(cells)}</tr>"
-        if number == 0 and header_row:
-            row_html = f"<thead>{row_html}</thead><tbody>"
-        parts.append(row_html)
-    if rows and header_row:
-        parts.append("</tbody>")
-    parts.append("</table>")
-    return "".join(parts)
-
-
-def _study_html(value: dict, source: Source | None) -> str:
-    result = f"<p>{escape(str(value.get('text') or ''))}</p>"
-    if source is None:
-        return f'<section class="study-card">{result}</section>'
-    who = source.first_author or source.title
-    if source.authors and len(source.authors) > len(source.first_author):
-        who += " et al."
-    year = f" ({source.year})" if source.year else ""
-    size = f", n = {source.sample_size}" if source.sample_size else ""
-    return (
-        '<section class="study-card">'
-        f"<h3>{escape(who)}{year}</h3>"
-        f"<p>{escape(str(source.get_study_design_display()))}, "
-        f"{escape(str(source.get_population_display()))}{size}; "
-        f"grade {escape(source.grade)}</p>"
-        f"{result}</section>"
-    )
-
-
-def passage_html(kind: str, value: dict, sources: dict[int, Source]) -> str:
-    """The passage as HTML a front end can show as it is."""
-    if kind in {"paragraph", "callout"}:
-        return expand_db_html(str(value.get("text") or ""))
-    if kind == "list":
-        tag = "ol" if value.get("ordered") else "ul"
-        items = "".join(
-            f"<li>{escape(str(item))}</li>" for item in _list_items(value.get("text"))
-        )
-        return f"<{tag}>{items}</{tag}>"
-    if kind == "table":
-        return _table_html(value.get("text") or {})
-    if kind == "study":
-        source_id = value.get("source")
-        source = sources.get(source_id) if isinstance(source_id, int) else None
-        return _study_html(value, source)
-    return ""
+def _certainties(states) -> dict[str, str]:
+    """Block id -> the certainty recorded by the approving reviewer."""
+    return {
+        block_id: state.certainty
+        for block_id, state in states.items()
+        if state is not None and state.certainty and state.status == APPROVED
+    }
 
 
 def _person(user, profiles) -> dict:
@@ -225,18 +174,24 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
 
     author_ids = {pk for version in versions for pk in version.author_ids}
     authors = Author.objects.in_bulk(author_ids) if author_ids else {}
-    return [
-        _payload(
-            version,
-            passages_of[id(version)],
-            states_of[id(version)],
-            request,
-            sources,
-            lambda pk, version=version: person(version, pk),
-            authors,
+    payloads = []
+    for version in versions:
+        passages, states = passages_of[id(version)], states_of[id(version)]
+        views = body_views(
+            version.obj, passages, _certainties(states), reference_numbering(), request
         )
-        for version in versions
-    ]
+        payloads.append(
+            _payload(
+                version,
+                passages,
+                states,
+                request,
+                _passage_html(views),
+                lambda pk, version=version: person(version, pk),
+                authors,
+            )
+        )
+    return payloads
 
 
 def _review(state, person) -> dict | None:
@@ -259,13 +214,13 @@ def _review(state, person) -> dict | None:
     }
 
 
-def _passage(passage: Passage, raw: dict, state, sources, person) -> dict:
+def _passage(passage: Passage, state, html: str, person) -> dict:
     return {
         "block_id": passage.block_id,
         "position": passage.position,
         "type": passage.kind,
         "role": passage.role,
-        "html": passage_html(passage.kind, raw.get("value") or {}, sources),
+        "html": html,
         "text": passage.text,
         "citations": [
             {"source": c.source_id, "stance": c.stance, "locator": c.locator}
@@ -275,12 +230,10 @@ def _passage(passage: Passage, raw: dict, state, sources, person) -> dict:
     }
 
 
-def _payload(version, passages, states, request, sources, person, authors):
+def _payload(version, passages, states, request, html, person, authors):
     obj, page = version.obj, version.page
-    raw_by_id = {}
     headings = []
     for position, block in enumerate(raw_blocks(obj), start=1):
-        raw_by_id[block.get("id")] = block
         if block.get("type") == "heading":
             value = block.get("value") or {}
             headings.append(
@@ -316,13 +269,7 @@ def _payload(version, passages, states, request, sources, person, authors):
         "reviewed_by": [credit for credit in reviewed_by if credit is not None],
         "headings": headings,
         "passages": [
-            _passage(
-                p,
-                raw_by_id.get(p.block_id) or {},
-                states.get(p.block_id),
-                sources,
-                person,
-            )
-            for p in passages
+            _passage(p, states.get(p.block_id), passage_html, person)
+            for p, passage_html in zip(passages, html, strict=True)
         ],
     }

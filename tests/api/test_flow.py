@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from articles.models import ArticlePage
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -150,9 +151,14 @@ def test_draft_to_live_article_through_the_api(
     [passage] = public["passages"]
     assert passage["block_id"] == block_id
     # Stored as the page editor stores rich text: a key on each paragraph.
+    body = ArticlePage.objects.get(pk=article["id"]).body.raw_data
+    [stored] = [block for block in body if block["id"] == block_id]
     assert re.fullmatch(
-        rf'<p data-block-key="\w+">{re.escape(CLAIM)}</p>', passage["html"]
+        rf'<p data-block-key="\w+">{re.escape(CLAIM)}</p>', stored["value"]["text"]
     )
+    # Shown as the page shows it: the block's template, without the keys.
+    assert f"<p>{CLAIM}</p>" in passage["html"]
+    assert f'id="p-{block_id}"' in passage["html"]
     assert passage["text"] == CLAIM
     assert passage["review"]["status"] == "approved"
     assert passage["review"]["certainty"] == decision["certainty"]

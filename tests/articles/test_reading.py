@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import override_settings
 
 from articles.reading import article_view
@@ -385,8 +386,11 @@ def test_an_unreviewed_version_says_so(article_index, writer):
         article_index, owner=writer, body=[paragraph("Background.", role="context")]
     )
     view = article_view(page.get_latest_revision_as_object())
-    assert "Not yet medically reviewed." in view.summary_html
-    assert "grade-bar" not in view.summary_html  # no sources, no grade mix
+    summary = render_to_string(
+        "articles/includes/evidence_summary.html", {"article": view}
+    )
+    assert "Not yet medically reviewed." in summary
+    assert "grade-bar" not in summary  # no sources, no grade mix
 
 
 def test_an_edited_source_shows_its_new_facts_and_reference(
