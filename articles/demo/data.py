@@ -143,7 +143,7 @@ SOURCES = [
         "intervention": (
             "MIB-626 (a microcrystalline form of nicotinamide mononucleotide) vs "
             "placebo, taken orally for a short period by middle-aged and older "
-            "adults; dose and duration not re-verified"
+            "adults"
         ),
         "route": "oral",
         "grade": "C",
@@ -278,7 +278,7 @@ SOURCES = [
         "sample_size": None,
         "intervention": (
             "Nicotinamide mononucleotide by intraperitoneal injection for one week "
-            "in 22-month-old mice (dose not re-verified)"
+            "in 22-month-old mice"
         ),
         "route": "not_applicable",
         "grade": "D",
@@ -316,7 +316,7 @@ SOURCES = [
         "sample_size": None,
         "intervention": (
             "Nicotinamide mononucleotide for about one week in old mice, plus "
-            "cell experiments (dose and route not re-verified)"
+            "cell experiments"
         ),
         "route": "not_applicable",
         "grade": "D",
@@ -351,7 +351,7 @@ SOURCES = [
         "sample_size": None,
         "intervention": (
             "Nicotinamide mononucleotide in drinking water for about two months "
-            "in old mice (dose not re-verified)"
+            "in old mice"
         ),
         "route": "not_applicable",
         "grade": "D",
@@ -388,7 +388,7 @@ SOURCES = [
         "intervention": (
             "Genetic or pharmacological restoration of NAD+ (NAD+ precursors in "
             "the culture medium) in C. elegans; NAD+ levels also measured in aged "
-            "mice (doses not re-verified)"
+            "mice"
         ),
         "route": "not_applicable",
         "grade": "D",
@@ -417,9 +417,7 @@ SOURCES = [
         "study_design": "animal",
         "population": "animal",
         "sample_size": None,
-        "intervention": (
-            "Nicotinamide riboside in the diet of aged mice (dose not re-verified)"
-        ),
+        "intervention": ("Nicotinamide riboside in the diet of aged mice"),
         "route": "not_applicable",
         "grade": "D",
         "grade_rationale": (
@@ -457,7 +455,7 @@ SOURCES = [
         "sample_size": None,
         "intervention": (
             "Nicotinamide riboside in drinking water in 3xTgAD and "
-            "3xTgAD/Pol beta+/- mice (dose and duration not re-verified)"
+            "3xTgAD/Pol beta+/- mice"
         ),
         "route": "not_applicable",
         "grade": "D",

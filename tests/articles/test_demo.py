@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -89,3 +91,26 @@ def test_demo_articles_credit_their_author(client):
     article = ArticlePage.objects.get(slug="nad-iv-therapy-and-ageing")
     assert article.author_names() == ["Wren Writer, MSc"]
     assert "Wren Writer" in client.get(article.url).content.decode()
+
+
+INTERNAL_NOTES = re.compile(
+    r"re-?verif|not (?:been )?verified|as we recall|\bTODO\b|\bFIXME\b|\bseed\b",
+    re.IGNORECASE,
+)
+
+
+def test_demo_shows_readers_nothing_internal(client):
+    """Notes for the team ("dose not re-verified") stay in data.py's comments:
+    no page, study card, reference or API answer shows them (issue 14)."""
+    call_command("load_demo_content")
+    article = ArticlePage.objects.get(slug="nad-iv-therapy-and-ageing")
+    seen = [
+        client.get(article.url).content.decode(),
+        client.get(f"/api/v1/articles/{article.pk}/").content.decode(),
+        client.get("/api/v1/sources/?page_size=100").content.decode(),
+    ]
+    for text in seen:
+        assert not INTERNAL_NOTES.search(text), INTERNAL_NOTES.search(text)
+    for source in Source.objects.all():
+        shown = " ".join([source.title, source.intervention, source.grade_rationale])
+        assert not INTERNAL_NOTES.search(shown), (source.title, shown)
