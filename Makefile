@@ -58,12 +58,15 @@ migrate: $(VENV)/.runtime
 	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 
+# The demo's Site takes its address from WAGTAILADMIN_BASE_URL (docs/operations.md).
 demo: migrate
-	DEBUG=1 $(BIN)/python manage.py load_demo_content
+	DEBUG=1 WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py load_demo_content
 
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin at /admin/)"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Two gunicorn instances behind Varnish on http://127.0.0.1:$${STACK_PORT:-8080}
 # (deploy/stack.py; docs/operations.md). Ctrl-C stops everything.

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.demo import data as demo_data
-from articles.demo.site_tree import ensure_site_tree
+from articles.demo.site_tree import ensure_site_tree, point_default_site_at_base_url
 from articles.models import ArticleAuthor, ArticlePage, Author
 from evidence.gate.publish import publish_latest
 from evidence.models import ReviewerProfile, Source
@@ -174,6 +174,8 @@ def load_demo_content() -> DemoReport:
     """Create whatever of the demo site is missing; leave the rest alone."""
     report = DemoReport()
     home, index = ensure_site_tree()
+    if site := point_default_site_at_base_url():
+        report.add(f"site address {site.root_url}/ (WAGTAILADMIN_BASE_URL)", True)
     users = load_accounts(report)
     source_ids = load_sources(report, users["reviewer"])
     load_reviewer_profile(users["reviewer"], report)

@@ -1,5 +1,8 @@
 """The site's page tree: home, then the article index at /articles/."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site, Workflow, WorkflowPage
 
@@ -62,3 +65,38 @@ def ensure_site_tree() -> tuple[HomePage, ArticleIndexPage]:
                 page=index, defaults={"workflow": review}
             )
     return home, index
+
+
+# Wagtail's first migration makes the default Site "localhost", port 80.
+PLACEHOLDER_ADDRESS = ("localhost", 80)
+
+
+def site_address_from_settings() -> tuple[str, int] | None:
+    """The host name and port of WAGTAILADMIN_BASE_URL (the address this
+    installation is served at), or None when it does not name one."""
+    parts = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "")
+    if not parts.hostname:
+        return None
+    default_port = 443 if parts.scheme == "https" else 80
+    return parts.hostname, parts.port or default_port
+
+
+@transaction.atomic
+def point_default_site_at_base_url() -> Site | None:
+    """Give the default Site the address of WAGTAILADMIN_BASE_URL while it
+    still has Wagtail's placeholder one (localhost, port 80), so that the
+    sitemap, canonical links and JSON-LD name the address readers use
+    (`make run`: http://127.0.0.1:8000/). A Site someone set is left alone.
+    Returns the Site when it changed it."""
+    site = Site.objects.select_for_update().filter(is_default_site=True).first()
+    address = site_address_from_settings()
+    if site is None or address is None:
+        return None
+    if (site.hostname, site.port) != PLACEHOLDER_ADDRESS or address == (
+        site.hostname,
+        site.port,
+    ):
+        return None
+    site.hostname, site.port = address
+    site.save(update_fields=["hostname", "port"])
+    return site
