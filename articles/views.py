@@ -1,11 +1,12 @@
-"""Public views beside Wagtail's pages: search, robots.txt, the bench page."""
+"""Public views beside Wagtail's pages: search, robots.txt, favicon, bench."""
 
 import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_safe
@@ -128,6 +129,15 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: the
+    site's icon, from the static files (hashed name in production)."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

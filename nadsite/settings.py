@@ -189,6 +189,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 WAGTAIL_SITE_NAME = "nadsite"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# No Gravatar: the admin shows Wagtail's own default avatar (or an uploaded
+# one) and never asks a third party for a picture of a staff member.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "md", "pdf", "txt", "xlsx"]
 # Approving the Medical review publishes the page (through the publish gate)

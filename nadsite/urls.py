@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     re_path(r"^api/(?:.*/)?$", api_not_found),
     path("robots.txt", article_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", article_views.favicon, name="favicon"),
     path("search/", article_views.search, name="search"),
 ]
 
