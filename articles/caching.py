@@ -85,12 +85,7 @@ def mark_cacheable(request, response, page, keys=()) -> None:
 def cited_source_ids(view) -> set[int]:
     """Every Source an article's view model shows: its references, and the
     Sources of each passage (study cards included)."""
-    references = list(getattr(view, "references", ()))
-    for block in getattr(view, "blocks", ()):
-        references += getattr(block, "references", ())
-        if getattr(block, "study", None) is not None:
-            references.append(block.study)
-    return {reference.source.pk for reference in references}
+    return set(getattr(view, "source_ids", ()))
 
 
 def _personal(request) -> bool:

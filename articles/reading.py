@@ -20,12 +20,15 @@ Rules readers rely on:
   cells, and when any cited source contradicts it.
 """
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from operator import attrgetter
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -50,7 +53,14 @@ from evidence.passage_view import (
     passage_view,
     source_facts_html,
 )
-from evidence.passages import Passage, passage_stream, read_passages
+from evidence.passages import (
+    Passage,
+    cited_source_ids,
+    compact_json,
+    passage_stream,
+    raw_blocks,
+    read_passages,
+)
 from evidence.vocab import GRADE_WORDS
 
 # Every stored value a reference shows (the MeSH headings are for living
@@ -104,20 +114,143 @@ class EvidenceSummary:
         )
 
 
-@dataclass
-class ArticleView:
-    """What the article template shows; the templates only iterate."""
-
-    page: object
-    blocks: list[PassageView | HeadingView]
-    references: list[Reference]
-    summary: EvidenceSummary
-    authors: list = field(default_factory=list)
-    canonical_url: str = ""
-    json_ld: SafeString = mark_safe("")
-
-
 LIVE = object()  # article_view(): read the snapshot of the page's live version
+
+
+class ArticleView:
+    """What the article template shows; the templates only iterate.
+
+    Built in two steps. Reading the page's inputs costs a fixed few queries
+    (the snapshot, the cited Sources, the authors, the paths of linked
+    pages) and gives `fragment_key`, a digest of everything the rendered
+    article shows. The rest (citation numbers, the passages' views, the
+    reference list, the summary, the schema.org data) is worked out only
+    when the template asks for it: a cached fragment under the same key
+    needs none of it.
+    """
+
+    def __init__(self, page, request=None, snapshot=LIVE):
+        if snapshot is LIVE:
+            snapshot = live_snapshot(page)
+        self.page = page
+        self.request = request
+        self.snapshot = snapshot
+        self.language = get_language() or ""
+        self.sources = Source.objects.in_bulk(cited_source_ids(page))
+        self.authors = _authors(page)
+        self.canonical_url = full_url(page, request)
+        self.link_paths = _linked_paths(page)
+
+    @property
+    def source_ids(self) -> set[int]:
+        """Every Source the article cites that exists (its cache keys)."""
+        return set(self.sources)
+
+    @cached_property
+    def passages(self) -> list[Passage]:
+        return read_passages(self.page, sources=self.sources)
+
+    @cached_property
+    def _body(self) -> tuple[list, list[Reference]]:
+        snapshot = self.snapshot
+        certainties = snapshot.recorded_certainties() if snapshot is not None else {}
+        reference = reference_numbering(self.language)
+        blocks = body_views(
+            self.page,
+            self.passages,
+            certainties,
+            reference,
+            self.request,
+            self.link_paths,
+        )
+        return blocks, list(reference.numbered.values())
+
+    @property
+    def blocks(self) -> list[PassageView | HeadingView]:
+        return self._body[0]
+
+    @property
+    def references(self) -> list[Reference]:
+        return self._body[1]
+
+    @cached_property
+    def summary(self) -> EvidenceSummary:
+        references = self.references
+        snapshot = self.snapshot
+        grades = Counter(r.source.grade for r in references if r.source.grade)
+        total = sum(grades.values())
+        return EvidenceSummary(
+            claims=sum(1 for p in self.passages if p.is_claim),
+            sources=len(references),
+            grade_mix=[
+                GradeShare(
+                    letter,
+                    grades.get(letter, 0),
+                    round(100 * grades.get(letter, 0) / total, 1) if total else 0,
+                )
+                for letter in GRADE_ORDER
+            ],
+            reviewers=credited_reviewers(snapshot),
+            reviewed_at=snapshot.last_reviewed_at if snapshot is not None else None,
+        )
+
+    @cached_property
+    def json_ld(self) -> SafeString:
+        return json_ld_script(medical_web_page(self))
+
+    @cached_property
+    def fragment_key(self) -> str:
+        """A digest of everything the rendered article and its JSON-LD
+        show: the live version (its revision, and a digest of its stored
+        body and fields), the publish snapshot, every stored value of each
+        cited Source (its evidence version, updated_at and the rest, so even
+        a queryset update shows), the authors, the linked pages' addresses, the site's
+        address and the language. Any change to any of them is a new key,
+        so a fragment stored under a key can never be stale. Empty for a
+        preview (never cached)."""
+        page = self.page
+        if getattr(self.request, "is_preview", False) or page.pk is None:
+            return ""
+        snapshot = self.snapshot
+        parts = [
+            FRAGMENT_VERSION,
+            self.language,
+            page.pk,
+            page.live_revision_id,
+            hashlib.sha256(compact_json(raw_blocks(page)).encode()).hexdigest(),
+            [getattr(page, name, None) for name in _PAGE_FIELDS_SHOWN],
+            [snapshot.pk, snapshot.recorded_at] if snapshot is not None else None,
+            [_values(source) for _pk, source in sorted(self.sources.items())],
+            [[author.name, author.credentials] for author in self.authors],
+            sorted(self.link_paths.items()),
+            self.canonical_url,
+        ]
+        payload = json.dumps(parts, default=str, separators=(",", ":"))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def cache_seconds(self) -> int:
+        return fragment_cache_seconds()
+
+
+# Bump when the templates' markup changes, so that no fragment rendered by
+# an older template is served after a deploy.
+FRAGMENT_VERSION = "article-1"
+# The page's own fields the article shows (header, JSON-LD).
+_PAGE_FIELDS_SHOWN = (
+    "title",
+    "standfirst",
+    "subject_intervention",
+    "subject_route",
+    "first_published_at",
+    "last_published_at",
+)
+
+
+def fragment_cache_seconds() -> int:
+    """How long a rendered article fragment is kept (its key names its
+    content, so this bounds memory, not staleness)."""
+    return int(getattr(settings, "NADSITE_FRAGMENT_CACHE_SECONDS", 86400))
 
 
 def live_snapshot(page) -> PublishSnapshot | None:
@@ -134,8 +267,42 @@ def credited_reviewers(snapshot: PublishSnapshot | None) -> list[ReviewerCredit]
     return [ReviewerCredit(c.name, c.credentials) for c in snapshot.byline()]
 
 
-def _page_links(html: str, request) -> str:
-    """Internal page links turned into addresses with one query.
+def _page_link_ids(html: str) -> set[int]:
+    """Ids of the pages internal links in `html` point at."""
+    ids = set()
+    for match in FIND_A_TAG.finditer(html):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit():
+            ids.add(int(attrs["id"]))
+    return ids
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _linked_paths(page) -> dict[int, str]:
+    """Page id -> address path of every page the body links to (one query,
+    none when it links to no page)."""
+    ids = set()
+    for text in _strings(raw_blocks(page)):
+        if "linktype" in text:
+            ids |= _page_link_ids(text)
+    if not ids:
+        return {}
+    return dict(Page.objects.filter(pk__in=ids).values_list("pk", "url_path"))
+
+
+def _page_links(html: str, request, paths: dict[int, str] | None = None) -> str:
+    """Internal page links turned into addresses with one query (none when
+    `paths`, page id -> url_path, are given).
 
     Wagtail's own expansion loads each linked page as its specific type and
     looks up the site's root paths; an address only needs the page's path
@@ -154,7 +321,8 @@ def _page_links(html: str, request) -> str:
     }
     if not ids or root is None:
         return html
-    paths = dict(Page.objects.filter(pk__in=ids).values_list("pk", "url_path"))
+    if paths is None:
+        paths = dict(Page.objects.filter(pk__in=ids).values_list("pk", "url_path"))
     parts, last = [], 0
     for match, attrs in matches:
         path = (
@@ -172,11 +340,13 @@ def _page_links(html: str, request) -> str:
     return "".join(parts)
 
 
-def _rich_text_many(values: list[str], request=None) -> list[SafeString]:
+def _rich_text_many(
+    values: list[str], request=None, paths: dict[int, str] | None = None
+) -> list[SafeString]:
     """Rich text of many passages with links expanded in one go."""
     if not values:
         return []
-    joined = _page_links(_SPLIT.join(values), request)
+    joined = _page_links(_SPLIT.join(values), request, paths)
     expanded = expand_db_html(joined).split(_SPLIT)
     return [SafeString(value) for value in expanded]  # editor HTML
 
@@ -260,6 +430,7 @@ def body_views(
     certainties: dict[str, str],
     reference: Callable[[Source], Reference],
     request=None,
+    link_paths: dict[int, str] | None = None,
 ) -> list[PassageView | HeadingView]:
     """The view of every block of the page's body, in order: headings and
     passages (each shown by its block's template).
@@ -282,7 +453,9 @@ def body_views(
     rich = dict(
         zip(
             rich_positions,
-            _rich_text_many([by_position[n].content for n in rich_positions], request),
+            _rich_text_many(
+                [by_position[n].content for n in rich_positions], request, link_paths
+            ),
             strict=True,
         )
     )
@@ -321,39 +494,4 @@ def article_view(page, request=None, snapshot=LIVE) -> ArticleView:
     would record now (`evidence.gate.publish.provisional_snapshot`), and
     None shows a version nobody has decided on.
     """
-    if snapshot is LIVE:
-        snapshot = live_snapshot(page)
-    passages = read_passages(page)
-    certainties = snapshot.recorded_certainties() if snapshot is not None else {}
-    reference = reference_numbering()
-    blocks = body_views(page, passages, certainties, reference, request)
-
-    references = list(reference.numbered.values())
-    authors = _authors(page)
-    reviewers = credited_reviewers(snapshot)
-    grades = Counter(r.source.grade for r in references if r.source.grade)
-    total = sum(grades.values())
-    summary = EvidenceSummary(
-        claims=sum(1 for p in passages if p.is_claim),
-        sources=len(references),
-        grade_mix=[
-            GradeShare(
-                letter,
-                grades.get(letter, 0),
-                round(100 * grades.get(letter, 0) / total, 1) if total else 0,
-            )
-            for letter in GRADE_ORDER
-        ],
-        reviewers=reviewers,
-        reviewed_at=snapshot.last_reviewed_at if snapshot is not None else None,
-    )
-    view = ArticleView(
-        page=page,
-        blocks=blocks,
-        references=references,
-        summary=summary,
-        authors=authors,
-        canonical_url=full_url(page, request),
-    )
-    view.json_ld = json_ld_script(medical_web_page(view))
-    return view
+    return ArticleView(page, request, snapshot)
