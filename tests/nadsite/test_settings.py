@@ -142,3 +142,35 @@ def test_redis_url_makes_redis_the_cache():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django_redis.cache.RedisCache", "ok"]
+
+
+def test_no_test_module_leaves_check_deploy_failing():
+    """`pytest -m "not browser"` still imports the browser tests' modules: a
+    module (or a fixture) that set DJANGO_ALLOW_ASYNC_UNSAFE and left it set
+    made every later `check --deploy` fail with async.E001. Collect the whole
+    suite without the browser tests, then run the deployment check's test."""
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not browser",
+            "-k",
+            "test_production_settings_pass_check_deploy",
+            str(MANAGE.parent / "tests"),
+        ],
+        env=clean,
+        cwd=MANAGE.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "1 passed" in result.stdout
+    assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ

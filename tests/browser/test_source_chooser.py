@@ -1,16 +1,10 @@
 """The editor's Source chooser in a real browser: a writer finds a Source by an
 author's surname, a year or a DOI prefix (issue 14, item 1)."""
 
-import os
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.evidence import test_ingest_admin_browser as admin_browser
-from tests.evidence.test_ingest_admin_browser import log_in
 from tests.factories import SourceFactory, make_article, paragraph, user_in_group
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,18 +12,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=admin_browser.CHROMIUM_ARGS
-        )
-        yield browser.new_page(viewport={"width": 1280, "height": 720})
-        browser.close()
-
-
 def test_the_chooser_in_the_editor_finds_by_surname_year_and_doi(
-    browser_page, live_server, article_index
+    browser_page, log_in, live_server, article_index, screenshots
 ):
     writer = user_in_group("Writers", username="chooserwriter")
     yoshino = SourceFactory(
@@ -54,7 +38,7 @@ def test_the_chooser_in_the_editor_finds_by_surname_year_and_doi(
         body=[paragraph("NMN raised insulin sensitivity.", sources=[None])],
     )
     page = browser_page
-    log_in(page, live_server, writer)
+    log_in(page, writer)
     page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
     page.get_by_role("button", name="Choose source").first.click()
     modal = page.locator(".modal-dialog")
@@ -75,8 +59,7 @@ def test_the_chooser_in_the_editor_finds_by_surname_year_and_doi(
     modal.get_by_role("link", name=str(yoshino)).click()
     modal.wait_for(state="detached")
     assert page.get_by_text(str(yoshino)).first.is_visible()
-    os.makedirs("var/screenshots", exist_ok=True)
-    page.screenshot(path="var/screenshots/source-chooser-chosen.png")
+    page.screenshot(path=str(screenshots / "source-chooser-chosen.png"))
 
 
 def assert_accessible_modal(page):

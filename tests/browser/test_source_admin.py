@@ -1,48 +1,16 @@
 """The import and merge screens in a real browser, checked with axe."""
 
-import os
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from evidence.models import Source
 from tests.evidence.library import recorded_http as rec
 from tests.factories import SourceFactory, make_article, paragraph
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-
-
-@pytest.fixture
-def browser_page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        yield page
-        browser.close()
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "pass-for-tests")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def assert_accessible(page):
@@ -51,12 +19,12 @@ def assert_accessible(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_import_a_file_from_the_listing(browser_page, live_server, tmp_path):
+def test_import_a_file_from_the_listing(browser_page, log_in, live_server, tmp_path):
     from tests.factories import user_in_group
 
     writer = user_in_group("Writers", username="browserwriter")
     page = browser_page
-    log_in(page, live_server, writer)
+    log_in(page, writer)
     page.goto(f"{live_server.url}/admin/snippets/evidence/source/")
     page.get_by_role("link", name="Import file").click()
     page.wait_for_url("**/admin/source-library/import/")
@@ -78,7 +46,7 @@ def test_import_a_file_from_the_listing(browser_page, live_server, tmp_path):
     assert Source.objects.count() == 3
 
 
-def test_merge_screens(browser_page, live_server, article_index):
+def test_merge_screens(browser_page, log_in, live_server, article_index):
     from tests.factories import user_in_group
 
     editor = user_in_group("Editors", username="browsereditor")
@@ -91,7 +59,7 @@ def test_merge_screens(browser_page, live_server, article_index):
         body=[paragraph(sources=[duplicate])],
     )
     page = browser_page
-    log_in(page, live_server, editor)
+    log_in(page, editor)
     page.goto(f"{live_server.url}/admin/source-library/{duplicate.pk}/merge/")
     page.get_by_role("button", name="Continue").wait_for()
     assert_accessible(page)

@@ -6,26 +6,17 @@ runs in the browser, including the writer's later edit of one passage in
 the Draftail editor.
 """
 
-import os
 import re
 
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import ArticlePage
 from evidence.models import ReviewDecision
 from tests.factories import SourceFactory, UserFactory, heading, make_article, paragraph
 
-PASSWORD = "pass-for-tests"
 CLAIM = "Nicotinamide riboside raised blood NAD+ in healthy older adults."
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,38 +31,22 @@ def browsers_keep_no_copy(settings):
     settings.NADSITE_BROWSER_CACHE_SECONDS = 0
 
 
-@pytest.fixture(autouse=True)
-def allow_orm_inside_playwright():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 def member(group, username):
     user = UserFactory(username=username)
     user.groups.add(Group.objects.get(name=group))
     return user
 
 
-def log_in(browser, live_server, user):
-    page = browser.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
+@pytest.fixture
+def sign_in(browser, log_in):
+    """`sign_in(user)`: a new tab with `user` signed in to the admin."""
+
+    def sign_in(user):
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        return log_in(page, user)
+
+    return sign_in
 
 
 def leave_editor(page, live_server):
@@ -88,7 +63,7 @@ def footer_action(page, name):
     button.click()
 
 
-def test_writer_reviewer_editor_visitor(browser, live_server, article_index):
+def test_writer_reviewer_editor_visitor(browser, sign_in, live_server, article_index):
     writer = member("Writers", "wendy")
     reviewer = member("Medical reviewers", "rita")
     editor = member("Editors", "eddie")
@@ -110,7 +85,7 @@ def test_writer_reviewer_editor_visitor(browser, live_server, article_index):
     public_url = f"{live_server.url}/articles/nad-and-ageing/"
 
     # The writer submits the draft to the Medical review.
-    writing = log_in(browser, live_server, writer)
+    writing = sign_in(writer)
     writing.goto(edit_url)
     footer_action(writing, "Submit to Medical review")
     expect(writing.locator(".messages")).to_contain_text("submitted")
@@ -119,7 +94,7 @@ def test_writer_reviewer_editor_visitor(browser, live_server, article_index):
     assert article.current_workflow_task.name == "Medical review"
 
     # The reviewer approves the claim, then the task; that publishes.
-    reviewing = log_in(browser, live_server, reviewer)
+    reviewing = sign_in(reviewer)
     reviewing.goto(review_url)
     expect(reviewing.locator("#review-passages-heading")).to_be_visible()
     expect(reviewing.get_by_text("Approve the medical review")).to_have_count(0)
@@ -131,7 +106,7 @@ def test_writer_reviewer_editor_visitor(browser, live_server, article_index):
     assert article.live
 
     # The editor finds it live; a visitor reads it.
-    editing = log_in(browser, live_server, editor)
+    editing = sign_in(editor)
     editing.goto(edit_url)
     expect(editing.locator("body")).to_contain_text("Live")
     leave_editor(editing, live_server)

@@ -1,43 +1,16 @@
 """The demo article in a real browser: axe-core, keyboard, two widths."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache
 
 from articles.demo import load_demo_content
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
 ARTICLE = "/articles/nad-iv-therapy-and-ageing/"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium (make system-deps)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -58,8 +31,9 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def test_demo_article_passes_axe_at_phone_and_desktop_widths(browser, demo_url):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_demo_article_passes_axe_at_phone_and_desktop_widths(
+    browser, demo_url, screenshots
+):
     for width in (375, 1280):
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(demo_url)
@@ -69,7 +43,7 @@ def test_demo_article_passes_axe_at_phone_and_desktop_widths(browser, demo_url):
         assert page.evaluate(
             "document.documentElement.scrollWidth <= window.innerWidth + 1"
         )
-        page.screenshot(path=str(ARTIFACTS / f"article-{width}.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"article-{width}.png"), full_page=True)
         page.locator("details.evidence-card summary").first.click()
         assert serious_violations(page) == []
         page.close()
