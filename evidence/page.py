@@ -31,6 +31,7 @@ from wagtail.models import get_page_models
 from evidence.analysis.calibration import Subject
 from evidence.gate.forms import GatedPageForm
 from evidence.gate.publish import gated_publish
+from evidence.review.copies import copy_tree_reviews
 
 
 class GatedPage:
@@ -54,6 +55,14 @@ class GatedPage:
             revision,
             lambda: super(GatedPage, self).publish(revision, *args, **kwargs),
         )
+
+    def copy(self, *args, **kwargs):
+        """Copy the page as Wagtail does, and its reviews with it
+        (`evidence.review.copies`): the copy's passages are the text its
+        reviewers read, and from now on the two pages are reviewed apart."""
+        copy = super().copy(*args, **kwargs)
+        copy_tree_reviews(self, copy)
+        return copy
 
 
 def gated_page_models() -> list[type]:

@@ -1,23 +1,55 @@
-"""Who is a medical reviewer, and how a reviewer is named and credited."""
+"""Who is a medical reviewer, and how a reviewer is named and credited.
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+The medical reviewer role is one Django permission, `evidence.review_passages`
+(`REVIEW_PERMISSION`), checked with `has_perm`: whoever holds it, through a
+group or on their own account, reviews; nobody else does, whatever a group
+is called. The migrations give it to the "Medical reviewers" group.
+Superusers hold every permission.
+"""
+
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.db.models import Exists, OuterRef, Q
 
 from evidence.models import ReviewerProfile
 
-MEDICAL_REVIEWERS = "Medical reviewers"
+MEDICAL_REVIEWERS = "Medical reviewers"  # the group the migrations create
+REVIEW_APP_LABEL = "evidence"
+REVIEW_CODENAME = "review_passages"
+REVIEW_PERMISSION = f"{REVIEW_APP_LABEL}.{REVIEW_CODENAME}"
 
 
 def is_medical_reviewer(user) -> bool:
-    """Members of "Medical reviewers" and superusers may record decisions."""
+    """Holders of the medical reviewer permission (and active superusers)
+    may record decisions and moderate the Medical review task."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=MEDICAL_REVIEWERS).exists()
+    return user.has_perm(REVIEW_PERMISSION)
+
+
+def review_permissions():
+    """The medical reviewer permission, as a queryset (for filters)."""
+    return Permission.objects.filter(
+        content_type__app_label=REVIEW_APP_LABEL, codename=REVIEW_CODENAME
+    )
 
 
 def reviewer_groups_filter() -> Q:
     """Which groups hold the medical reviewer role (a filter on Group)."""
-    return Q(name=MEDICAL_REVIEWERS)
+    return Q(
+        Exists(review_permissions().filter(group=OuterRef("pk"))),
+    )
+
+
+def holds_review_permission(user_ref: str = "pk") -> Q:
+    """A filter that is true when the user at `user_ref` (an OuterRef path
+    on the filtered model) holds the medical reviewer role: active, and a
+    superuser or holding the permission through a group or directly."""
+    prefix = "" if user_ref == "pk" else user_ref.removesuffix("_id") + "__"
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(**{f"{prefix}is_superuser": True})
+        | Exists(review_permissions().filter(group__user=OuterRef(user_ref)))
+        | Exists(review_permissions().filter(user=OuterRef(user_ref)))
+    )
 
 
 def _profile(user) -> ReviewerProfile | None:

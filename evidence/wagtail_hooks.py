@@ -22,6 +22,7 @@ from evidence.admin.dashboard import EvidenceDashboardPanel
 from evidence.gate.bulk import refuse_bulk_publish_of_blocked_pages
 from evidence.living import schedule
 from evidence.models import Source
+from evidence.review.copies import copy_tree_reviews
 
 register_snippet(snippets.SourceViewSet)
 register_snippet(snippets.ReviewerProfileViewSet)
@@ -132,3 +133,11 @@ def register_living_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_saved_searches():
     return living.saved_search_viewset
+
+
+@hooks.register("after_copy_page")
+def copy_reviews_with_the_page(request, page, new_page):
+    """The admin's copy view copies a page's reviews with it (and its
+    subpages' with theirs); an alias follows its original instead."""
+    if new_page.alias_of_id is None:
+        copy_tree_reviews(page, new_page)

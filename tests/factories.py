@@ -135,9 +135,33 @@ def approve(page, reviewer, *, certainty="", reason=""):
                 decision,
                 certainty=certainty if decision == "approve" else "",
                 certainty_reason=reason,
+                fingerprint=passage.fingerprint,
             )
         )
     return decisions
+
+
+def shown_fingerprint(page, block_id) -> str:
+    """The fingerprint a reviewer is shown now for passage `block_id` of the
+    page's latest version ("" when it has no such passage)."""
+    from wagtail.models import Page
+
+    from evidence.passages import read_passages
+
+    version = Page.objects.get(pk=page.pk).specific.get_latest_revision_as_object()
+    return next(
+        (p.fingerprint for p in read_passages(version) if p.block_id == block_id),
+        "",
+    )
+
+
+def decide(page, block_id, reviewer, decision, **fields):
+    """`record_decision` as a reviewer who has just read the passage's
+    current text (the fingerprint they were shown is the current one)."""
+    from evidence.review.decisions import record_decision
+
+    fields.setdefault("fingerprint", shown_fingerprint(page, block_id) or "unread")
+    return record_decision(page, block_id, reviewer, decision, **fields)
 
 
 def edit_body(page, user, change):

@@ -338,3 +338,55 @@ def check_body(data) -> list[dict]:
     if errors:
         raise BodyInvalid(errors)
     return raw
+
+
+def refuse_foreign_ids(raw: list[dict], page_id: int | None) -> None:
+    """BodyInvalid when a block sent with an id takes an id that belongs to
+    another page (one with passages or decisions recorded under it there)
+    and not to this one.
+
+    Reviews belong to a page, so a foreign id would bring no approval with
+    it anyway; refusing it says so plainly instead of letting a client
+    think it carried one over. A copy made in the admin has its ids
+    recorded as its own, so editing it keeps them.
+    """
+    from evidence.models import PassageAuthorship, ReviewDecision
+
+    sent = {block["id"]: index for index, block in enumerate(raw) if block.get("id")}
+    if not sent:
+        return
+    own = set()
+    if page_id is not None:
+        own = set(
+            PassageAuthorship.objects.filter(
+                page_id=page_id, block_id__in=sent
+            ).values_list("block_id", flat=True)
+        )
+    others = set(sent) - own
+    if not others:
+        return
+    foreign = set(
+        PassageAuthorship.objects.filter(block_id__in=others)
+        .exclude(page_id=page_id)
+        .values_list("block_id", flat=True)
+    ) | set(
+        ReviewDecision.objects.filter(block_id__in=others)
+        .exclude(page_id=page_id)
+        .values_list("block_id", flat=True)
+    )
+    if foreign:
+        raise BodyInvalid(
+            [
+                BodyError(
+                    sent[block_id],
+                    "id",
+                    _(
+                        "Block id %(id)s belongs to another article. Leave "
+                        "`id` out to add this block as a new passage; its "
+                        "reviews on the other article do not carry over."
+                    )
+                    % {"id": block_id},
+                )
+                for block_id in sorted(foreign, key=sent.get)
+            ]
+        )

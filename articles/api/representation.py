@@ -23,7 +23,7 @@ from evidence.models import PublishSnapshot, ReviewerProfile, Source, UnitOutcom
 from evidence.models.snapshots import APPROVED
 from evidence.passage_view import PassageView
 from evidence.passages import Passage, cited_source_ids, raw_blocks, read_passages
-from evidence.review.data import ReviewData
+from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import passage_review
 
 
@@ -139,8 +139,13 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
     passages_of = {
         id(version): read_passages(version.obj, sources=sources) for version in versions
     }
-    drafts = [p for v in versions if not v.is_live for p in passages_of[id(v)]]
-    review_data = ReviewData.load(drafts)
+    drafts: dict = {}
+    for version in versions:
+        if not version.is_live:
+            drafts.setdefault(decision_page_id(version.obj), []).extend(
+                passages_of[id(version)]
+            )
+    review_data = ReviewData.load_pages(drafts)
     states_of = {}
     user_ids = set()
     for version in versions:
@@ -148,9 +153,8 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
             snapshot = version.snapshot
             states_of[id(version)] = snapshot.outcomes() if snapshot else {}
             continue
-        states = {
-            p.block_id: passage_review(p, review_data) for p in passages_of[id(version)]
-        }
+        data = review_data[decision_page_id(version.obj)]
+        states = {p.block_id: passage_review(p, data) for p in passages_of[id(version)]}
         states_of[id(version)] = states
         user_ids.update(version.reviewer_ids)
         for state in states.values():
@@ -220,6 +224,7 @@ def _passage(passage: Passage, state, html: str, person) -> dict:
         "position": passage.position,
         "type": passage.kind,
         "role": passage.role,
+        "fingerprint": passage.fingerprint,
         "html": html,
         "text": passage.text,
         "citations": [

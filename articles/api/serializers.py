@@ -46,6 +46,13 @@ class PassageSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text=_("1-based position in the body."))
     type = serializers.CharField(help_text=_("paragraph, list, table, callout, study"))
     role = serializers.ChoiceField(choices=PassageRole.choices)
+    fingerprint = serializers.CharField(
+        help_text=_(
+            "What a review decision is pinned to: send it with a review "
+            "(POST …/passages/{block_id}/reviews/) so the decision applies to "
+            "exactly the text and evidence you read."
+        )
+    )
     html = serializers.CharField(allow_blank=True)
     text = serializers.CharField(allow_blank=True)
     citations = CitationSerializer(many=True)

@@ -30,7 +30,7 @@ from wagtail.actions import (
 )
 from wagtail.utils.forms import FormValidationError
 
-from articles.api.body import BodyInvalid, check_body
+from articles.api.body import BodyInvalid, check_body, refuse_foreign_ids
 from articles.api.representation import article_payloads
 from articles.api.serializers import (
     ArticleSerializer,
@@ -47,13 +47,22 @@ from articles.api.writing import (
 )
 from articles.models import ArticleIndexPage, ArticlePage
 from evidence.api.common import IsStaff, has_admin_access, parse_id
-from evidence.api.serializers import ReviewDecisionSerializer, ReviewInputSerializer
+from evidence.api.serializers import (
+    BulkConfirmInputSerializer,
+    ReviewDecisionSerializer,
+    ReviewInputSerializer,
+)
 from evidence.gate import PublishBlocked
 from evidence.gate.publish import publish_latest
 from evidence.gate.rules import evaluate
 from evidence.models import ReviewDecision
 from evidence.passages import analyse_passages, read_passages
-from evidence.review.decisions import ReviewRefused, record_decision
+from evidence.review.decisions import (
+    DecisionConflict,
+    ReviewRefused,
+    confirm_context,
+    record_decision,
+)
 from evidence.roles import is_medical_reviewer
 
 REVISION_PARAMETER = OpenApiParameter(
@@ -177,7 +186,9 @@ class ArticleViewSet(viewsets.GenericViewSet):
         latest = WantsLatest.check(request)
         return Response(self._payload(self.get_object(), latest))
 
-    def _write_fields(self, partial: bool) -> tuple[dict, Response | None]:
+    def _write_fields(
+        self, partial: bool, page_id: int | None = None
+    ) -> tuple[dict, Response | None]:
         """The fields sent, checked for shape, the body's blocks ready for the
         editor's form; or a 400 response listing every error."""
         data = self.request.data
@@ -191,6 +202,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
         if "body" in data:
             try:
                 fields["body"] = check_body(data["body"])
+                refuse_foreign_ids(fields["body"], page_id)
             except BodyInvalid as error:
                 errors["body"] = [e.as_dict() for e in error.errors]
         if errors:
@@ -276,7 +288,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
             raise AliasConflict(page)
         if locked := self._locked(page, request.user):
             return locked
-        fields, invalid = self._write_fields(partial=True)
+        fields, invalid = self._write_fields(partial=True, page_id=page.pk)
         if invalid is not None:
             return invalid
         draft = page.get_latest_revision_as_object()
@@ -396,14 +408,6 @@ class PassageReviewsView(GenericAPIView):
             return [permissions.IsAuthenticated()]
         return [IsStaff()]
 
-    def _page_and_passage(self, pk, block_id):
-        page = get_object_or_404(ArticlePage, pk=parse_id(pk))
-        version = page.get_latest_revision_as_object()
-        passage = next(
-            (p for p in read_passages(version) if p.block_id == block_id), None
-        )
-        return page, passage
-
     @extend_schema(
         summary="Decisions on a passage",
         description="Every review decision on this passage, oldest first.",
@@ -424,8 +428,11 @@ class PassageReviewsView(GenericAPIView):
     @extend_schema(
         summary="Review a passage",
         description=(
-            "Medical reviewers. Records a decision on the passage as it reads "
-            "in the latest revision: approve (with the certainty of its "
+            "Medical reviewers. Records a decision on the passage as you read "
+            "it: send its `fingerprint` from `?revision=latest`; if the "
+            "passage has changed since, the answer is 409 and nothing is "
+            "recorded. A double submission answers 200 with the decision "
+            "already recorded. Approve (with the certainty of its "
             "evidence, by default the suggested one), request_changes (with "
             "a note) or not_a_claim (context passages only)."
         ),
@@ -435,17 +442,21 @@ class PassageReviewsView(GenericAPIView):
             400: OpenApiResponse(description="The decision was refused; see detail."),
             403: OpenApiResponse(description="Not a medical reviewer."),
             404: OpenApiResponse(description="No such article or passage."),
-            409: OpenApiResponse(description="The article is an alias."),
+            409: OpenApiResponse(
+                description="The passage changed since you read it (nothing "
+                "recorded), or the article is an alias."
+            ),
         },
     )
     def post(self, request, pk, block_id):
         if not is_medical_reviewer(request.user):
             raise exceptions.PermissionDenied(
-                _("Only members of the Medical reviewers group may review passages.")
+                _("Only medical reviewers may review passages.")
             )
-        page, passage = self._page_and_passage(pk, block_id)
+        page = get_object_or_404(ArticlePage, pk=parse_id(pk))
         if page.alias_of_id is not None:
             raise AliasConflict(page)
+        passage = _passage_of(page, block_id)
         if passage is None:
             raise exceptions.NotFound(
                 _(
@@ -460,11 +471,91 @@ class PassageReviewsView(GenericAPIView):
             decision = record_decision(
                 page, block_id, request.user, **serializer.validated_data
             )
+        except DecisionConflict as conflict:
+            return conflict_response(conflict)
         except ReviewRefused as refused:
             return Response(
                 {"detail": " ".join(str(m) for m in refused.messages)},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(
-            ReviewDecisionSerializer(decision).data, status=status.HTTP_201_CREATED
+            ReviewDecisionSerializer(decision).data,
+            status=status.HTTP_200_OK
+            if decision.duplicate
+            else status.HTTP_201_CREATED,
+        )
+
+
+def _passage_of(page, block_id):
+    """The passage `block_id` of the page's latest version, or None (a block
+    id of another page is not one of this page's passages)."""
+    version = page.get_latest_revision_as_object()
+    return next((p for p in read_passages(version) if p.block_id == block_id), None)
+
+
+def conflict_response(conflict) -> Response:
+    """409: the passage changed after the reviewer read it; nothing recorded."""
+    return Response(
+        {
+            "detail": " ".join(str(m) for m in conflict.messages),
+            "rule": "changed_since_shown",
+            "block_id": conflict.block_id,
+            "fingerprint": conflict.current or None,
+            "recorded": False,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+class ContextConfirmationView(GenericAPIView):
+    """Confirm several context passages "not a claim" at once."""
+
+    serializer_class = BulkConfirmInputSerializer
+    queryset = ReviewDecision.objects.none()
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        summary="Confirm context passages as not claims",
+        description=(
+            'Medical reviewers. "I have read these N passages; none states a '
+            'claim": records a not_a_claim decision on each context passage '
+            "sent, each pinned to the fingerprint you read. All or nothing: "
+            "409 when any of them changed since (nothing recorded); 400 when "
+            "any is a claim, is flagged by the claim detector (decide those "
+            "one by one) or was written by you."
+        ),
+        request=BulkConfirmInputSerializer,
+        responses={
+            201: ReviewDecisionSerializer(many=True),
+            400: OpenApiResponse(description="Refused; see detail."),
+            403: OpenApiResponse(description="Not a medical reviewer."),
+            409: OpenApiResponse(description="A passage changed since you read it."),
+        },
+    )
+    def post(self, request, pk):
+        if not is_medical_reviewer(request.user):
+            raise exceptions.PermissionDenied(
+                _("Only medical reviewers may review passages.")
+            )
+        page = get_object_or_404(ArticlePage, pk=parse_id(pk))
+        if page.alias_of_id is not None:
+            raise AliasConflict(page)
+        serializer = BulkConfirmInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        shown = {
+            item["block_id"]: item["fingerprint"]
+            for item in serializer.validated_data["passages"]
+        }
+        try:
+            decisions = confirm_context(page, request.user, shown)
+        except DecisionConflict as conflict:
+            return conflict_response(conflict)
+        except ReviewRefused as refused:
+            return Response(
+                {"detail": " ".join(str(m) for m in refused.messages)},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            ReviewDecisionSerializer(decisions, many=True).data,
+            status=status.HTTP_201_CREATED,
         )

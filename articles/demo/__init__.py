@@ -254,6 +254,7 @@ def review_demo_article(page: ArticlePage, reviewer) -> None:
             passage.block_id,
             reviewer,
             Decision.APPROVE if passage.is_claim else Decision.NOT_A_CLAIM,
+            fingerprint=passage.fingerprint,  # what the demo reviewer "read"
         )
 
 

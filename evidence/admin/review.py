@@ -37,7 +37,11 @@ from evidence.models import MedicalReviewTask, ReviewDecision
 from evidence.page import is_gated
 from evidence.passages import Passage, analyse_passages
 from evidence.review.data import review_states
-from evidence.review.decisions import ReviewRefused, record_decision
+from evidence.review.decisions import (
+    DecisionConflict,
+    ReviewRefused,
+    record_decision,
+)
 from evidence.review.state import PassageReview
 from evidence.roles import is_medical_reviewer, reviewer_byline, reviewer_disclosure
 from evidence.vocab import Certainty, Decision
@@ -240,18 +244,8 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                 self.get_context_data(bound_form=(row.block_id, form))
             )
         data = form.cleaned_data
-        if data["fingerprint"] != row.passage.fingerprint:
-            messages.error(
-                request,
-                _(
-                    "Passage %(position)s changed while you were reviewing it. "
-                    "Read it again below, then decide."
-                )
-                % {"position": row.passage.position},
-            )
-            return redirect(self.url(f"passage-{row.block_id}"))
         try:
-            record_decision(
+            decision = record_decision(
                 self.page,
                 row.block_id,
                 request.user,
@@ -259,7 +253,19 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                 note=data["note"],
                 certainty=data["certainty"],
                 certainty_reason=data["certainty_reason"],
+                fingerprint=data["fingerprint"],
             )
+        except DecisionConflict:
+            messages.error(
+                request,
+                _(
+                    "Passage %(position)s changed while you were reviewing it, "
+                    "so your decision was not recorded. Read it again below, "
+                    "then decide."
+                )
+                % {"position": row.passage.position},
+            )
+            return redirect(self.url(f"passage-{row.block_id}"))
         except ReviewRefused as error:
             for message in error.messages:
                 messages.error(
@@ -267,6 +273,13 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                     _("Passage %(position)s: %(message)s")
                     % {"position": row.passage.position, "message": message},
                 )
+            return redirect(self.url(f"passage-{row.block_id}"))
+        if decision.duplicate:
+            messages.info(
+                request,
+                _("Passage %(position)s: that decision was already recorded.")
+                % {"position": row.passage.position},
+            )
             return redirect(self.url(f"passage-{row.block_id}"))
         messages.success(request, self.success_message(row, data))
         return redirect(self.url(f"passage-{row.block_id}"))

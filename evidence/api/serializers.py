@@ -191,6 +191,15 @@ class ReviewDecisionSerializer(serializers.ModelSerializer):
 
 
 class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    fingerprint = StrictCharField(
+        max_length=64,
+        help_text=_(
+            "The passage's `fingerprint` as you read it (GET the article with "
+            "`?revision=latest`). The decision is pinned to that text: if the "
+            "passage has changed since, nothing is recorded and the answer "
+            "is 409."
+        ),
+    )
     decision = serializers.ChoiceField(choices=Decision.choices)
     note = StrictCharField(
         required=False, allow_blank=True, default="", max_length=5000
@@ -212,6 +221,27 @@ class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         max_length=5000,
         help_text=_("Why the certainty differs from the suggested one."),
     )
+
+
+class BulkConfirmInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    passages = serializers.ListField(
+        child=serializers.DictField(child=StrictCharField(max_length=64)),
+        min_length=1,
+        max_length=1000,
+        help_text=_(
+            'The context passages you read, each as {"block_id": …, '
+            '"fingerprint": …}: you confirm that none of them states a '
+            "claim. Passages the claim detector flags must be decided one by one."
+        ),
+    )
+
+    def validate_passages(self, value):
+        for item in value:
+            if set(item) != {"block_id", "fingerprint"}:
+                raise serializers.ValidationError(
+                    _("Each passage needs exactly `block_id` and `fingerprint`.")
+                )
+        return value
 
 
 class ClaimDetectInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

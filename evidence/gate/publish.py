@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from evidence.gate import PublishBlocked, ensure_publishable
 from evidence.gate.rules import GateResult, evaluate
 from evidence.models import PublishSnapshot, UnitOutcome
+from evidence.review.copies import copied_from, copy_reviews
 from evidence.review.state import Status
 from evidence.roles import reviewer_credentials, reviewer_name
 
@@ -120,6 +121,9 @@ def provisional_snapshot(page) -> PublishSnapshot:
 def record_pending_snapshot(instance) -> None:
     """After a gated page was first saved live: write the snapshot the gate
     worked out before it had an id (`guard_live_save`)."""
+    original = instance.__dict__.pop("_reviews_of", None)
+    if original is not None and instance.pk is not None:
+        copy_reviews(original, instance.pk)
     result = instance.__dict__.pop("_publish_verdict", None)
     if result is not None and instance.pk is not None:
         snapshot = record_snapshot(instance.pk, instance.live_revision_id, result)
@@ -267,6 +271,10 @@ def guard_live_save(instance, update_fields=None) -> None:
         return
     if instance.pk is not None and connection.in_atomic_block:
         lock_page_row(instance.pk)
+    if (original := copied_from(instance)) is not None:
+        # A live copy being inserted: its reviews are its original's until
+        # they are copied over once it has an id (record_pending_snapshot).
+        instance._reviews_of = original
     result = evaluate(instance)
     if result.problems:
         raise PublishBlocked.for_page(instance, result.problems)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from evidence.gate import Problem
 from evidence.passages import Passage, read_passages
-from evidence.review.data import ReviewData
+from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import PassageReview, Status, passage_review
 
 RULES = (
@@ -146,7 +146,7 @@ def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
     """
     if passages is None:
         passages = read_passages(page)
-    data = ReviewData.load(passages)
+    data = ReviewData.load(passages, decision_page_id(page))
     problems = []
     states = {}
     for passage in passages:

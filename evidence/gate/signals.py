@@ -8,7 +8,7 @@ theirs (`record_missing_snapshots`).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_migrate, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_save
 from wagtail.models import Revision
 
 from evidence.gate.publish import (
@@ -16,6 +16,7 @@ from evidence.gate.publish import (
     record_missing_snapshots,
     record_pending_snapshot,
 )
+from evidence.gate.workflow import refuse_non_reviewer_groups
 from evidence.review.decisions import record_authorship
 
 _gated: tuple[type, ...] = ()
@@ -58,12 +59,32 @@ def migrated(sender, using="default", **kwargs):
         record_missing_snapshots(_gated)
 
 
+def review_task_groups_changing(
+    sender, instance, action, reverse, model, pk_set, **kwargs
+):
+    """Only groups holding the medical reviewer role join a review task,
+    whichever side of the relation the change is made from."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # group.<tasks>.add(task): the group is `instance`
+        refuse_non_reviewer_groups([instance.pk])
+    else:
+        refuse_non_reviewer_groups(pk_set)
+
+
 def connect(models, app_config=None) -> None:
     """Gate the saves of these page types and record their authorship."""
     global _gated
     _gated = tuple(models)
     post_save.connect(
         revision_saved, sender=Revision, dispatch_uid="evidence.revision_saved"
+    )
+    from evidence.models import MedicalReviewTask
+
+    m2m_changed.connect(
+        review_task_groups_changing,
+        sender=MedicalReviewTask.groups.through,
+        dispatch_uid="evidence.review_task_groups_changing",
     )
     for model in _gated:
         pre_save.connect(

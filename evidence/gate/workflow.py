@@ -6,7 +6,8 @@ the publish gate, and never for the person who saved that revision.
 Approving the last task publishes the page: `evidence.gate.finish`.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from evidence.gate import ensure_publishable, publish_problems
@@ -21,8 +22,28 @@ __all__ = [
     "ensure_approvable",
     "ensure_moderator",
     "may_moderate",
+    "refuse_non_reviewer_groups",
     "reviewer_groups_filter",
 ]
+
+
+def refuse_non_reviewer_groups(group_ids) -> None:
+    """Raise ValidationError naming the groups among `group_ids` that do not
+    hold the medical reviewer role: a review task may not be given them."""
+    refused = (
+        Group.objects.filter(pk__in=group_ids)
+        .exclude(reviewer_groups_filter())
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if names := list(refused):
+        raise ValidationError(
+            _(
+                "Only groups holding the medical reviewer permission can "
+                "moderate a Medical review task; %(groups)s do not."
+            )
+            % {"groups": ", ".join(f"“{name}”" for name in names)}
+        )
 
 
 def may_moderate(user) -> bool:

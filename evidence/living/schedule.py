@@ -42,6 +42,7 @@ from evidence.models import (
     ReviewScheduleSettings,
 )
 from evidence.page import gated_page_models, is_gated
+from evidence.passages import read_passages
 from evidence.review.data import review_states
 from evidence.review.decisions import ReviewRefused, record_decision
 from evidence.review.state import Status
@@ -243,6 +244,8 @@ def reconfirm(page, reviewer, *, note: str = "") -> list:
         )
     states = review_states(page)
     wanted = {b: s for b, s in states.items() if s.needs_review}
+    # What the reviewer re-confirms: the live text, as it reads now.
+    fingerprints = {p.block_id: p.fingerprint for p in read_passages(page)}
     unsettled = [b for b, s in wanted.items() if not s.is_settled]
     if unsettled:
         raise ReconfirmRefused(
@@ -268,11 +271,18 @@ def reconfirm(page, reviewer, *, note: str = "") -> list:
                         Decision.APPROVE,
                         certainty=state.certainty,
                         certainty_reason=reason,
+                        fingerprint=fingerprints[block_id],
                     )
                 )
             else:
                 decisions.append(
-                    record_decision(page, block_id, reviewer, Decision.NOT_A_CLAIM)
+                    record_decision(
+                        page,
+                        block_id,
+                        reviewer,
+                        Decision.NOT_A_CLAIM,
+                        fingerprint=fingerprints[block_id],
+                    )
                 )
         _update_byline(page)
         log(

@@ -45,6 +45,11 @@ class ReviewDecision(models.Model):
     class Meta:
         verbose_name = _("review decision")
         ordering = ["created_at", "pk"]
+        # The medical reviewer role (`evidence.roles`): whoever holds it
+        # records decisions and moderates the Medical review task.
+        permissions = [
+            ("review_passages", _("Can review passages as a medical reviewer"))
+        ]
         indexes = [models.Index(fields=["page", "block_id", "created_at"])]
 
     def __str__(self):

@@ -1,9 +1,12 @@
-"""Loading what the review rules read: decisions and authorship, by block.
+"""Loading what the review rules read: decisions and authorship, by page.
 
-Decisions and authorship are looked up by block id. Block ids are random
-and unique to a passage, except that copying a page (or making an alias)
-keeps them: a copy carries its passages' reviews with it, and the first
-edit of a copied passage voids them as it would on the original.
+Decisions and authorship belong to a page: they are looked up by (page,
+block id), never by block id alone. Block ids are random, but copying a
+page keeps them, and anyone can send a block id through the API: a new
+article that reuses an approved passage's id, text and citations gets none
+of its approvals. Copying a page copies its decisions and authorship
+explicitly (`evidence.review.copies`); an alias has no decisions of its own
+and follows its original (`decision_page_id`).
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper
 
 from evidence.models import PassageAuthorship, ReviewDecision
 from evidence.passages import Passage, compact_json, read_passages
 from evidence.review.state import PassageReview, passage_review
-from evidence.roles import MEDICAL_REVIEWERS
+from evidence.roles import holds_review_permission
 
 
 def text_hash(passage: Passage) -> str:
@@ -39,25 +41,37 @@ class ReviewData:
     authors: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, passages: list[Passage]) -> ReviewData:
-        """Every decision on these passages' blocks, oldest first, with its
-        reviewer, and who first saved each of their texts.
+    def load(cls, passages: list[Passage], page_id: int | None) -> ReviewData:
+        """Every decision recorded on page `page_id` for these passages'
+        blocks, oldest first, with its reviewer, and who first saved each of
+        their texts there.
 
-        Whether a decision's reviewer counts (active, and a medical reviewer
-        or superuser) is worked out in the same query (`reviewer_counts`).
+        `page_id` is the page whose decisions count (`decision_page_id`);
+        None (a page not saved yet) has none. Whether a decision's reviewer
+        counts (active, and holding the medical reviewer permission, or a
+        superuser) is worked out in the same query (`reviewer_counts`).
         """
-        block_ids = {p.block_id for p in passages if p.block_id}
-        data = cls()
+        return cls.load_pages({page_id: passages})[page_id]
+
+    @classmethod
+    def load_pages(
+        cls, passages_of: dict[int | None, list[Passage]]
+    ) -> dict[int | None, ReviewData]:
+        """`load` for several pages at once, in the same two queries: page
+        id -> its ReviewData."""
+        found = {page_id: cls() for page_id in passages_of}
+        page_ids = {page_id for page_id in passages_of if page_id is not None}
+        block_ids = {
+            p.block_id
+            for page_id in page_ids
+            for p in passages_of[page_id]
+            if p.block_id
+        }
         if not block_ids:
-            return data
-        in_group = Group.objects.filter(
-            name=MEDICAL_REVIEWERS, user=OuterRef("reviewer_id")
-        )
-        counts = Q(reviewer__is_active=True) & (
-            Q(reviewer__is_superuser=True) | Exists(in_group)
-        )
+            return found
+        counts = holds_review_permission("reviewer_id")
         decisions = (
-            ReviewDecision.objects.filter(block_id__in=block_ids)
+            ReviewDecision.objects.filter(page_id__in=page_ids, block_id__in=block_ids)
             .annotate(
                 reviewer_counts=ExpressionWrapper(counts, output_field=BooleanField())
             )
@@ -65,23 +79,36 @@ class ReviewData:
             .order_by("created_at", "pk")
         )
         for decision in decisions:
+            data = found[decision.page_id]
             data.decisions.setdefault(decision.block_id, []).append(decision)
         # Ordered newest first, so the earliest saver of a text wins.
-        for block_id, hashed, author_id in _authorship(block_ids):
-            data.authors[(block_id, hashed)] = author_id
-        return data
+        for page_id, block_id, hashed, author_id in _authorship(page_ids, block_ids):
+            found[page_id].authors[(block_id, hashed)] = author_id
+        return found
 
     def author_of(self, passage: Passage) -> int | None:
         return self.authors.get((passage.block_id, text_hash(passage)))
 
 
-def _authorship(block_ids) -> list[tuple[str, str, int | None]]:
-    """(block id, text hash, author id) of these blocks' saved texts, newest
-    first."""
+def _authorship(page_ids, block_ids) -> list[tuple[int, str, str, int | None]]:
+    """(page id, block id, text hash, author id) of these pages' blocks'
+    saved texts, newest first."""
     return list(
-        PassageAuthorship.objects.filter(block_id__in=block_ids)
+        PassageAuthorship.objects.filter(page_id__in=page_ids, block_id__in=block_ids)
         .order_by("-created_at", "-pk")
-        .values_list("block_id", "text_hash", "author_id")
+        .values_list("page_id", "block_id", "text_hash", "author_id")
+    )
+
+
+def decision_page_id(page) -> int | None:
+    """The page whose decisions count for this version of `page`: the page
+    itself, or for an alias its original (an alias shows the original's
+    text and has no decisions of its own). A live copy being inserted reads
+    its original's until they are copied to it (`evidence.review.copies`)."""
+    return (
+        getattr(page, "_reviews_of", None)
+        or getattr(page, "alias_of_id", None)
+        or page.pk
     )
 
 
@@ -92,5 +119,5 @@ def review_states(page) -> dict[str, PassageReview]:
     the page itself for what is live.
     """
     passages = read_passages(page)
-    data = ReviewData.load(passages)
+    data = ReviewData.load(passages, decision_page_id(page))
     return {p.block_id: passage_review(p, data) for p in passages}

@@ -14,10 +14,12 @@ authorship is recorded from every saved revision of an article.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -43,13 +45,57 @@ def suggested_certainty(page, passage: Passage) -> str:
     return suggest_certainty(evidence, page_subject(page), passage.text).level
 
 
-def _latest_version(page):
-    """The latest revision and its version, read afresh from the database."""
+class DecisionConflict(ReviewRefused):
+    """The passage changed after the reviewer was shown it: nothing recorded.
+
+    `current` is the passage's fingerprint now ("" when it is no longer on
+    the page), so a client can fetch the passage again and decide anew.
+    """
+
+    def __init__(self, message, *, block_id="", current=""):
+        super().__init__(message)
+        self.block_id = block_id
+        self.current = current
+
+
+# Within this time an identical decision by the same reviewer on the same
+# passage, with nothing recorded on it in between, is a double submission
+# (a second click, a retried request) and is not recorded again.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
+
+
+def _locked_latest_version(page):
+    """Lock the page's row, then read its latest revision and that version.
+
+    Called inside a transaction: an edit that saves a revision takes the
+    same lock (`evidence.gate.publish.lock_page_row`), so the version read
+    here is the latest until the decision is recorded.
+    """
     from wagtail.models import Page
 
-    page = Page.objects.get(pk=page.pk).specific
-    revision = page.get_latest_revision()
-    return revision, (revision.as_object() if revision else page)
+    locked = Page.objects.select_for_update().get(pk=page.pk)
+    revision = locked.latest_revision
+    version = revision.as_object() if revision else locked.specific
+    return revision, version
+
+
+def _double_submission(page_id, passage, reviewer, values) -> ReviewDecision | None:
+    """The reviewer's identical decision on this passage, if it is the last
+    one recorded on it and recent (see DOUBLE_SUBMIT_WINDOW)."""
+    last = (
+        ReviewDecision.objects.filter(page_id=page_id, block_id=passage.block_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if (
+        last is not None
+        and last.reviewer_id == reviewer.pk
+        and last.fingerprint == passage.fingerprint
+        and last.created_at >= timezone.now() - DOUBLE_SUBMIT_WINDOW
+        and all(getattr(last, name) == value for name, value in values.items())
+    ):
+        return last
+    return None
 
 
 def record_decision(
@@ -60,17 +106,31 @@ def record_decision(
     note="",
     certainty="",
     certainty_reason="",
+    *,
+    fingerprint,
 ) -> ReviewDecision:
     """Record a reviewer's decision on one passage of the page's latest version.
 
-    Refused, with the reason, when the passage is not in the latest version,
-    the user is not a medical reviewer, a request for changes has no note,
-    "not a claim" is given for a claim passage, the certainty differs from
-    the suggested one without a reason, or the reviewer wrote the passage's
-    current text and is approving it.
+    `fingerprint` is the fingerprint of the passage as the reviewer was
+    shown it (the review screen and the API hand it out with the text). The
+    check and the write run in one transaction with the page row locked:
+    if the passage has changed since (or left the page), DecisionConflict
+    is raised and nothing is recorded; a decision is never pinned to text
+    the reviewer did not read.
+
+    Refused, with the reason, when the user is not a medical reviewer, the
+    page is an alias (decisions belong to its original), a request for
+    changes has no note, "not a claim" is given for a claim passage, the
+    certainty differs from the suggested one without a reason, or the
+    reviewer wrote the passage's current text and is approving it.
+
+    A double submission (the same decision by the same reviewer on the same
+    text, just recorded) returns the decision already recorded, with
+    `duplicate` set, instead of recording it twice.
     """
     note = (note or "").strip()
     certainty_reason = (certainty_reason or "").strip()
+    fingerprint = (fingerprint or "").strip()
     if decision not in Decision.values:
         raise ReviewRefused(
             _("Unknown decision “%(decision)s”.") % {"decision": decision}
@@ -79,20 +139,188 @@ def record_decision(
         raise ReviewRefused(
             _("Only medical reviewers can approve passages or request changes.")
         )
-    revision, version = _latest_version(page)
-    passages = read_passages(version)
-    passage = next((p for p in passages if p.block_id == block_id), None)
-    if passage is None:
+    if not fingerprint:
         raise ReviewRefused(
             _(
-                "This passage is not in the latest version of the page; "
-                "reload the page and review the current text."
+                "Send the fingerprint of the passage as you read it, so the "
+                "decision is pinned to that text."
+            )
+        )
+    if getattr(page, "alias_of_id", None) is not None:
+        raise ReviewRefused(
+            _(
+                "This page is an alias: it shows its original's text. Review "
+                "the original page; the alias follows it."
             )
         )
     if decision == Decision.REQUEST_CHANGES and not note:
         raise ReviewRefused(
             _("Say what needs to change: a request for changes needs a note.")
         )
+    with transaction.atomic():
+        revision, version = _locked_latest_version(page)
+        passages = read_passages(version)
+        passage = next((p for p in passages if p.block_id == block_id), None)
+        if passage is None:
+            raise DecisionConflict(
+                _(
+                    "This passage is not in the latest version of the page; "
+                    "reload the page and review the current text."
+                ),
+                block_id=block_id,
+            )
+        if passage.fingerprint != fingerprint:
+            raise DecisionConflict(
+                _(
+                    "Passage %(position)s changed after you were shown it; "
+                    "nothing was recorded. Read it again and decide on the "
+                    "current text."
+                )
+                % {"position": passage.position},
+                block_id=block_id,
+                current=passage.fingerprint,
+            )
+        certainty, suggested, certainty_reason = _certainty(
+            version, passage, decision, certainty, certainty_reason
+        )
+        data = ReviewData.load([passage], page.pk)
+        if (
+            decision in {Decision.APPROVE, Decision.NOT_A_CLAIM}
+            and data.author_of(passage) == reviewer.pk
+        ):
+            raise ReviewRefused(
+                _(
+                    "You wrote this passage’s current text; another reviewer "
+                    "must approve it."
+                )
+            )
+        return _write(
+            page,
+            revision,
+            passage,
+            reviewer,
+            decision,
+            suggested,
+            {
+                "certainty": certainty,
+                "certainty_reason": certainty_reason,
+                "note": note,
+            },
+        )
+
+
+def _write(page, revision, passage, reviewer, decision, suggested, values):
+    """Record the decision (inside the caller's transaction, page row
+    locked), or return the identical one just recorded."""
+    values = {"decision": decision, **values}
+    if (earlier := _double_submission(page.pk, passage, reviewer, values)) is not None:
+        earlier.duplicate = True
+        return earlier
+    record = ReviewDecision.objects.create(
+        page_id=page.pk,
+        revision=revision,
+        block_id=passage.block_id,
+        fingerprint=passage.fingerprint,
+        excerpt=passage.excerpt[:200],
+        suggested_certainty=suggested,
+        reviewer=reviewer,
+        **values,
+    )
+    record.duplicate = False
+    log(
+        instance=page.specific,
+        action=REVIEW_LOG_ACTION,
+        user=reviewer,
+        revision=revision,
+        data={
+            "block_id": passage.block_id,
+            "position": passage.position,
+            "excerpt": record.excerpt,
+            "decision": decision,
+            "certainty": values.get("certainty", ""),
+            "note": values.get("note", ""),
+        },
+    )
+    return record
+
+
+def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
+    """Confirm several context passages "not a claim" with one explicit act.
+
+    `shown` maps each passage's block id to the fingerprint the reviewer
+    was shown: "I have read these N passages; none states a claim". All or
+    nothing, in one transaction with the page row locked: refused (nothing
+    recorded) when any of them changed since (DecisionConflict), is a
+    claim, is one the claim detector flags (those are decided one by one),
+    or was written by the reviewer. Returns the decisions, one per passage
+    (a double submission returns those already recorded).
+    """
+    from evidence.review.state import reads_like_claim
+
+    if not is_medical_reviewer(reviewer):
+        raise ReviewRefused(
+            _("Only medical reviewers can confirm passages as not a claim.")
+        )
+    if getattr(page, "alias_of_id", None) is not None:
+        raise ReviewRefused(
+            _("This page is an alias: review the original page; the alias follows it.")
+        )
+    if not shown:
+        raise ReviewRefused(_("Choose the passages you read."))
+    note = (note or "").strip() or _(
+        "Confirmed with %(count)d passages read together: none states a claim."
+    ) % {"count": len(shown)}
+    with transaction.atomic():
+        revision, version = _locked_latest_version(page)
+        passages = {p.block_id: p for p in read_passages(version)}
+        chosen = []
+        for block_id, fingerprint in shown.items():
+            passage = passages.get(block_id)
+            if passage is None or passage.fingerprint != (fingerprint or "").strip():
+                raise DecisionConflict(
+                    _(
+                        "Passage %(which)s changed after you were shown it, or "
+                        "left the page; nothing was recorded. Read the passages "
+                        "again and confirm the current text."
+                    )
+                    % {"which": passage.position if passage else block_id},
+                    block_id=block_id,
+                    current=passage.fingerprint if passage else "",
+                )
+            if passage.is_claim or reads_like_claim(passage.text):
+                raise ReviewRefused(
+                    _(
+                        "Passage %(position)s is a claim or reads like one; "
+                        "decide on it on its own. Nothing was recorded."
+                    )
+                    % {"position": passage.position}
+                )
+            chosen.append(passage)
+        data = ReviewData.load(chosen, page.pk)
+        if mine := [p for p in chosen if data.author_of(p) == reviewer.pk]:
+            raise ReviewRefused(
+                _(
+                    "You wrote passage %(position)s; another reviewer must "
+                    "confirm it. Nothing was recorded."
+                )
+                % {"position": mine[0].position}
+            )
+        return [
+            _write(
+                page,
+                revision,
+                passage,
+                reviewer,
+                Decision.NOT_A_CLAIM,
+                "",
+                {"certainty": "", "certainty_reason": "", "note": note},
+            )
+            for passage in chosen
+        ]
+
+
+def _certainty(version, passage, decision, certainty, certainty_reason):
+    """(certainty, suggested certainty, reason) to record, or ReviewRefused."""
     if decision == Decision.NOT_A_CLAIM and passage.is_claim:
         raise ReviewRefused(
             _(
@@ -101,68 +329,23 @@ def record_decision(
                 "role if it states no fact."
             )
         )
-    suggested = ""
-    if decision == Decision.APPROVE:
-        suggested = suggested_certainty(version, passage)
-        if certainty and certainty not in Certainty.values:
-            raise ReviewRefused(
-                _("Unknown certainty “%(certainty)s”.") % {"certainty": certainty}
-            )
-        certainty = certainty or suggested
-        if certainty != suggested and not certainty_reason:
-            raise ReviewRefused(
-                _(
-                    "The suggested certainty is %(suggested)s. Say why you "
-                    "chose %(chosen)s."
-                )
-                % {
-                    "suggested": Certainty(suggested).label,
-                    "chosen": Certainty(certainty).label,
-                }
-            )
-    else:
-        certainty = ""
-        certainty_reason = ""
-    data = ReviewData.load([passage])
-    if (
-        decision in {Decision.APPROVE, Decision.NOT_A_CLAIM}
-        and data.author_of(passage) == reviewer.pk
-    ):
+    if decision != Decision.APPROVE:
+        return "", "", ""
+    suggested = suggested_certainty(version, passage)
+    if certainty and certainty not in Certainty.values:
         raise ReviewRefused(
-            _(
-                "You wrote this passage’s current text; another reviewer must "
-                "approve it."
-            )
+            _("Unknown certainty “%(certainty)s”.") % {"certainty": certainty}
         )
-    with transaction.atomic():
-        record = ReviewDecision.objects.create(
-            page_id=page.pk,
-            revision=revision,
-            block_id=block_id,
-            fingerprint=passage.fingerprint,
-            excerpt=passage.excerpt[:200],
-            decision=decision,
-            certainty=certainty,
-            suggested_certainty=suggested,
-            certainty_reason=certainty_reason,
-            note=note,
-            reviewer=reviewer,
+    certainty = certainty or suggested
+    if certainty != suggested and not certainty_reason:
+        raise ReviewRefused(
+            _("The suggested certainty is %(suggested)s. Say why you chose %(chosen)s.")
+            % {
+                "suggested": Certainty(suggested).label,
+                "chosen": Certainty(certainty).label,
+            }
         )
-        log(
-            instance=page.specific,
-            action=REVIEW_LOG_ACTION,
-            user=reviewer,
-            revision=revision,
-            data={
-                "block_id": block_id,
-                "position": passage.position,
-                "excerpt": record.excerpt,
-                "decision": decision,
-                "certainty": certainty,
-                "note": note,
-            },
-        )
-    return record
+    return certainty, suggested, certainty_reason
 
 
 def record_authorship(revision) -> int:

@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 from articles.models import ArticlePage
 from tests.api.conftest import client_for
-from tests.factories import SourceFactory, make_article, paragraph
+from tests.factories import SourceFactory, make_article, paragraph, shown_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_publish_permissions(article_index, staff_writer, role_clients, role, ex
 def test_review_permissions(draft, role_clients, role, expected):
     response = role_clients[role].post(
         f"/api/v1/articles/{draft.pk}/passages/p-1/reviews/",
-        {"decision": "not_a_claim"},
+        {"decision": "not_a_claim", "fingerprint": shown_fingerprint(draft, "p-1")},
         format="json",
     )
     assert response.status_code == expected, response.json()

@@ -123,9 +123,17 @@ def test_draft_to_live_article_through_the_api(
     ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
     assert [p["rule"] for p in ready["problems"]] == ["unapproved_claim"]
 
+    shown = client_for(reviewer).get(
+        f"/api/v1/articles/{article['id']}/?revision=latest"
+    )
+    fingerprint = shown.json()["passages"][0]["fingerprint"]
     review = client_for(reviewer).post(
         f"/api/v1/articles/{article['id']}/passages/{block_id}/reviews/",
-        {"decision": "approve", "note": "Matches the trial's primary outcome."},
+        {
+            "decision": "approve",
+            "note": "Matches the trial's primary outcome.",
+            "fingerprint": fingerprint,
+        },
         format="json",
     )
     assert review.status_code == 201, review.json()

@@ -15,8 +15,7 @@ from rest_framework.test import APIClient
 from evidence.gate.publish import publish_latest
 from evidence.models import PublishSnapshot, ReviewerProfile
 from evidence.passages import read_passages
-from evidence.review.decisions import record_decision
-from tests.factories import SourceFactory, approve, make_article, paragraph
+from tests.factories import SourceFactory, approve, decide, make_article, paragraph
 
 pytestmark = [
     pytest.mark.django_db,
@@ -51,7 +50,7 @@ def claim_id(page):
 
 
 def decide_again(page, who, decision="approve", certainty="high", note=""):
-    record_decision(
+    decide(
         page,
         claim_id(page),
         who,

@@ -210,9 +210,9 @@ def test_report_and_panel_queries_do_not_grow_with_articles(
     )
     client.force_login(editor)
     client.get(reverse("evidence_living_report"))  # warm the session and settings
-    # 20 with the admin's own (session, user, permissions, menu); one for
+    # 17 with the admin's own (session, user, permissions, menu); one for
     # the count and one for the rows, whatever the number of articles.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         client.get(reverse("evidence_living_report"))
     from django.test import RequestFactory
 

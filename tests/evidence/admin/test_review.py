@@ -205,8 +205,9 @@ def test_a_passage_edited_while_the_reviewer_read_it_is_not_approved(
     set_passage_text(article, writer_in_group, 1, "NR doubled NAD+ in everyone.")
     response = client.post(url(article), data, follow=True)
     assert not ReviewDecision.objects.exists()
-    assert "Passage 2 changed while you were reviewing it." in (
-        response.content.decode()
+    assert (
+        "Passage 2 changed while you were reviewing it, so your decision was "
+        "not recorded." in response.content.decode()
     )
 
 

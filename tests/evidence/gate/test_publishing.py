@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from evidence.gate import PublishBlocked, ensure_publishable, publish_problems
 from evidence.gate.publish import publish_latest
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.review.decisions import record_decision
 from tests.factories import (
     SourceFactory,
     approve,
+    decide,
     edit_body,
     heading,
     make_article,
@@ -114,7 +114,7 @@ def test_self_approval_does_not_count(article_index, reviewer):
     )
     passage_id = latest(page).body.raw_data[0]["id"]
     with pytest.raises(Exception, match="You wrote this passage"):
-        record_decision(page, passage_id, reviewer, "approve")
+        decide(page, passage_id, reviewer, "approve")
     # A decision that slipped in by another route still does not count.
     from evidence.passages import read_passages
 
@@ -195,9 +195,7 @@ def test_request_for_changes_cancels_earlier_approval(
     )
     approve(page, reviewer)
     block_id = latest(page).body.raw_data[0]["id"]
-    record_decision(
-        page, block_id, second_reviewer, "request_changes", note="Say which dose."
-    )
+    decide(page, block_id, second_reviewer, "request_changes", note="Say which dose.")
     [problem] = publish_problems(latest(page))
     assert problem.rule == "unapproved_claim"
     assert "Say which dose." in problem.message

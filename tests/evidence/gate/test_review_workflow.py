@@ -1,17 +1,18 @@
 """The "Medical review" workflow task: who may approve, when, and what it does."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, TaskState, Workflow, WorkflowState
 
 from evidence.gate import PublishBlocked
 from evidence.models import MedicalReviewTask
-from evidence.review.decisions import record_decision
 from tests.factories import (
     SourceFactory,
     approve,
+    decide,
     heading,
     make_article,
     paragraph,
@@ -147,7 +148,7 @@ def test_request_changes_returns_the_page_to_the_writer_with_the_notes(
     submit(article, writer_in_group)
     version = article.specific.get_latest_revision_as_object()
     block_id = list(version.body.raw_data)[2]["id"]
-    record_decision(
+    decide(
         article,
         block_id,
         reviewer,
@@ -264,14 +265,43 @@ def test_an_editor_cannot_put_writers_in_the_review_tasks_group(client, editor):
     assert writers not in task.groups.all()
 
 
-def test_a_writer_in_the_review_tasks_group_cannot_approve(article, reviewer, editor):
-    """Whatever an editor configured: a writer who did not save the latest
-    revision, in a group the task was given, still may not approve a page
-    that passes the gate."""
-    approve(article, reviewer)
-    other_writer = user_in_group("Writers", username="writer3")
+def test_a_review_task_cannot_be_given_a_group_without_the_role_from_code():
     task = MedicalReviewTask.objects.get(name="Medical review")
-    task.groups.add(Group.objects.get(name="Writers"))
+    writers = Group.objects.get(name="Writers")
+    with pytest.raises(ValidationError, match="“Writers” do not"), transaction.atomic():
+        task.groups.add(writers)
+    with pytest.raises(ValidationError), transaction.atomic():
+        writers.medicalreviewtask_set.add(task)
+    assert writers not in task.groups.all()
+
+
+def test_a_group_holding_the_permission_may_be_given_the_task_whatever_its_name(
+    client, editor
+):
+    cardiology = Group.objects.create(name="Cardiology panel")
+    cardiology.permissions.add(Permission.objects.get(codename="review_passages"))
+    task = MedicalReviewTask.objects.get(name="Medical review")
+    client.force_login(editor)
+    url = reverse("wagtailadmin_workflows:edit_task", args=[task.pk])
+    client.post(url, {"name": task.name, "groups": [cardiology.pk]})
+    assert list(task.groups.all()) == [cardiology]
+
+
+def test_a_member_of_a_task_group_that_lost_the_role_cannot_approve(
+    article, reviewer, editor
+):
+    """Whatever was configured: a writer who did not save the latest
+    revision, in a group the task was given before the group lost the
+    medical reviewer permission, still may not approve a page that passes
+    the gate."""
+    approve(article, reviewer)
+    panel = Group.objects.create(name="Panel")
+    permission = Permission.objects.get(codename="review_passages")
+    panel.permissions.add(permission)
+    task = MedicalReviewTask.objects.get(name="Medical review")
+    task.groups.add(panel)
+    panel.permissions.remove(permission)
+    other_writer = user_in_group("Panel", username="writer3")
     page = Page.objects.get(pk=article.pk).specific
     page.get_workflow().start(page, editor)
     page = Page.objects.get(pk=page.pk).specific

@@ -23,11 +23,11 @@ from evidence.gate.publish import publish_latest, record_missing_snapshots
 from evidence.models import PublishSnapshot, ReviewDecision
 from evidence.page import gated_page_models
 from evidence.passages import read_passages
-from evidence.review.decisions import record_decision
 from tests.evidence.admin_forms import page_form_data
 from tests.factories import (
     SourceFactory,
     approve,
+    decide,
     heading,
     make_article,
     paragraph,
@@ -110,15 +110,6 @@ def by_edit_view(page, editor, client, article_index):
     return page
 
 
-def by_create_view(page, editor, client, article_index):
-    url = reverse(
-        "wagtailadmin_pages:add", args=["articles", "articlepage", article_index.pk]
-    )
-    data = page_form_data(latest(page), "publish", slug="created-live")
-    assert client.post(url, data).status_code == 302
-    return ArticlePage.objects.get(slug="created-live")
-
-
 def by_admin_api(page, editor, client, article_index):
     url = f"/admin/api/main/pages/{page.pk}/action/publish/"
     response = client.post(url, {}, content_type="application/json")
@@ -172,7 +163,6 @@ def by_alias(page, editor, client, article_index):
         by_publish_latest,
         by_revision_publish,
         by_edit_view,
-        by_create_view,
         by_admin_api,
         by_bulk,
         by_workflow,
@@ -189,20 +179,21 @@ def test_every_publish_path_writes_the_snapshot_of_the_version_going_live(
     assert_snapshot_of_live_version(live, reviewer)
 
 
-def test_a_page_saved_live_without_a_revision_gets_a_snapshot(
-    approved, article_index, reviewer
+def test_a_live_copy_saved_before_it_has_a_revision_gets_a_snapshot(
+    approved, article_index, reviewer, editor
 ):
-    page = article_index.add_child(
-        instance=ArticlePage(
-            title="Added live from code",
-            slug="added-live",
-            standfirst="A summary.",
-            body=json.dumps(list(latest(approved).body.raw_data)),
-            live=True,
-        )
+    """ "Publish copies" inserts the copy's row live before it has an id or a
+    revision of its own: its snapshot is written once it has an id, from
+    the reviews it copied."""
+    publish_latest(approved, editor)
+    copy = reload(approved).copy(
+        to=article_index,
+        update_attrs={"slug": "copied-live", "title": "Copied live"},
+        keep_live=True,
+        user=editor,
     )
-    snapshot = PublishSnapshot.objects.live_for(reload(page))
-    assert snapshot is not None and snapshot.revision_id is None
+    snapshot = PublishSnapshot.objects.live_for(reload(copy))
+    assert snapshot is not None
     assert snapshot.outcome(claim_id(approved)).certainty == "low"
 
 
@@ -220,7 +211,7 @@ def test_each_publish_keeps_the_snapshot_of_its_own_revision(
 ):
     publish_latest(approved, editor)
     first = PublishSnapshot.objects.live_for(reload(approved))
-    record_decision(
+    decide(
         approved,
         claim_id(approved),
         reviewer,
@@ -242,7 +233,7 @@ def test_republishing_the_live_revision_records_decisions_given_since(
     approved, editor, reviewer, second_reviewer
 ):
     publish_latest(approved, editor)
-    record_decision(
+    decide(
         approved,
         claim_id(approved),
         second_reviewer,
@@ -264,7 +255,7 @@ def test_republishing_the_live_revision_records_decisions_given_since(
 def test_moving_a_live_page_does_not_rewrite_its_snapshot(approved, editor, reviewer):
     publish_latest(approved, editor)
     before = PublishSnapshot.objects.live_for(reload(approved))
-    record_decision(
+    decide(
         approved, claim_id(approved), reviewer, "request_changes", note="Too strong."
     )
     page = reload(approved)
@@ -296,7 +287,7 @@ def test_a_backfilled_snapshot_keeps_the_byline_readers_were_shown(
     decisions given later did not change it, and still do not."""
     publish_latest(approved, editor)
     PublishSnapshot.objects.all().delete()
-    record_decision(
+    decide(
         approved,
         claim_id(approved),
         second_reviewer,
@@ -320,7 +311,7 @@ def test_dashboard_lists_live_pages_decided_on_since_they_went_live(
     assert live_pages_decided_since_publish() == []
 
     # A second approval of the same text credits another reviewer.
-    record_decision(
+    decide(
         approved,
         claim_id(approved),
         second_reviewer,
@@ -351,14 +342,14 @@ def test_a_decision_that_changes_no_outcome_is_not_listed(
         [*draft.body.raw_data, paragraph("A new claim.", block_id="new-block")]
     )
     draft.save_revision(user=writer)
-    record_decision(approved, "new-block", reviewer, "request_changes", note="Cite.")
+    decide(approved, "new-block", reviewer, "request_changes", note="Cite.")
     assert ReviewDecision.objects.filter(block_id="new-block").exists()
     assert live_pages_decided_since_publish() == []
 
 
 def test_audit_names_live_pages_showing_outdated_decisions(approved, editor, reviewer):
     publish_latest(approved, editor)
-    record_decision(
+    decide(
         approved,
         claim_id(approved),
         reviewer,

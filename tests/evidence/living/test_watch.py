@@ -28,11 +28,16 @@ from evidence.models import (
 )
 from evidence.passages import read_passages
 from evidence.review.data import review_states
-from evidence.review.decisions import record_decision
 from evidence.vocab import RetractionStatus
 from tests.evidence.conftest import claim_ids, days_later
 from tests.evidence.library import recorded_http as rec
-from tests.factories import SourceFactory, make_article, paragraph, publish_approved
+from tests.factories import (
+    SourceFactory,
+    decide,
+    make_article,
+    paragraph,
+    publish_approved,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -328,7 +333,7 @@ def test_a_reviewers_decision_on_the_claim_closes_its_flag(
     watch.check_new_evidence()
     days_later(frozen, 2)
     first = claim_ids(live_article)[0]
-    decision = record_decision(live_article, first, second_reviewer, "approve")
+    decision = decide(live_article, first, second_reviewer, "approve")
     flag = EvidenceFlag.objects.get()
     assert flag.closed_at is not None
     assert flag.closing_decision == decision

@@ -14,11 +14,12 @@ from evidence.gate.publish import publish_latest
 from evidence.models import PassageAuthorship, ReviewDecision
 from evidence.passages import read_passages
 from evidence.review.data import review_states
-from evidence.review.decisions import ReviewRefused, record_authorship, record_decision
+from evidence.review.decisions import ReviewRefused, record_authorship
 from tests.evidence.admin_forms import page_form_data
 from tests.factories import (
     SourceFactory,
     approve,
+    decide,
     edit_body,
     make_article,
     paragraph,
@@ -51,7 +52,7 @@ def ids(page):
 
 def test_decision_is_pinned_to_the_latest_version_and_logged(article, reviewer):
     claim_id = ids(article)[0]
-    decision = record_decision(article, claim_id, reviewer, "approve")
+    decision = decide(article, claim_id, reviewer, "approve")
     [passage] = [p for p in read_passages(latest(article)) if p.block_id == claim_id]
     assert decision.fingerprint == passage.fingerprint
     assert decision.revision_id == article.latest_revision_id
@@ -78,10 +79,10 @@ def test_who_may_record_decisions(
     user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
     claim_id = ids(article)[0]
     if allowed:
-        record_decision(article, claim_id, user, "approve")
+        decide(article, claim_id, user, "approve")
     else:
         with pytest.raises(ReviewRefused, match="Only medical reviewers"):
-            record_decision(article, claim_id, user, "approve")
+            decide(article, claim_id, user, "approve")
         assert not ReviewDecision.objects.exists()
 
 
@@ -133,19 +134,19 @@ def test_anonymous_cannot_reach_the_editor(client, article):
 
 def test_request_for_changes_needs_a_note(article, reviewer):
     with pytest.raises(ReviewRefused, match="needs a note"):
-        record_decision(article, ids(article)[0], reviewer, "request_changes")
+        decide(article, ids(article)[0], reviewer, "request_changes")
 
 
 def test_not_a_claim_only_for_context_passages(article, reviewer):
     claim_id, context_id, _ = ids(article)
     with pytest.raises(ReviewRefused, match="marked as a claim"):
-        record_decision(article, claim_id, reviewer, "not_a_claim")
-    record_decision(article, context_id, reviewer, "not_a_claim")
+        decide(article, claim_id, reviewer, "not_a_claim")
+    decide(article, context_id, reviewer, "not_a_claim")
 
 
 def test_unknown_passage_is_refused(article, reviewer):
     with pytest.raises(ReviewRefused, match="not in the latest version"):
-        record_decision(article, "no-such-block", reviewer, "approve")
+        decide(article, "no-such-block", reviewer, "approve")
 
 
 def test_self_approval_is_refused(article_index, reviewer):
@@ -153,7 +154,7 @@ def test_self_approval_is_refused(article_index, reviewer):
         article_index, body=[paragraph(sources=[SourceFactory()])], owner=reviewer
     )
     with pytest.raises(ReviewRefused) as refused:
-        record_decision(page, ids(page)[0], reviewer, "approve")
+        decide(page, ids(page)[0], reviewer, "approve")
     assert refused.value.messages == [
         "You wrote this passage’s current text; another reviewer must approve it."
     ]
@@ -161,11 +162,11 @@ def test_self_approval_is_refused(article_index, reviewer):
 
 def test_a_changed_certainty_needs_a_reason(article, reviewer):
     claim_id = ids(article)[0]
-    suggested = record_decision(article, claim_id, reviewer, "approve").certainty
+    suggested = decide(article, claim_id, reviewer, "approve").certainty
     other = "very_low" if suggested != "very_low" else "low"
     with pytest.raises(ReviewRefused, match="Say why"):
-        record_decision(article, claim_id, reviewer, "approve", certainty=other)
-    decision = record_decision(
+        decide(article, claim_id, reviewer, "approve", certainty=other)
+    decision = decide(
         article,
         claim_id,
         reviewer,
@@ -192,9 +193,7 @@ def test_review_states(article, writer, reviewer):
     assert states[flagged_id].status == "confirmed_not_claim"
     set_passage_text(article, writer, 0, "NAD+ levels fall sharply with age.")
     assert review_states(latest(article))[claim_id].status == "changed_since_approval"
-    record_decision(
-        article, claim_id, reviewer, "request_changes", note="Which tissue?"
-    )
+    decide(article, claim_id, reviewer, "request_changes", note="Which tissue?")
     state = review_states(latest(article))[claim_id]
     assert state.status == "changes_requested"
     assert state.decision.note == "Which tissue?"
@@ -221,7 +220,7 @@ def test_approval_of_a_reviewer_who_wrote_the_text_is_not_counted(
 
 
 def test_decisions_are_append_only(article, reviewer):
-    decision = record_decision(article, ids(article)[0], reviewer, "approve")
+    decision = decide(article, ids(article)[0], reviewer, "approve")
     decision.note = "edited"
     with pytest.raises(Exception, match="append-only"):
         decision.save()
@@ -252,7 +251,7 @@ def test_changing_only_citations_keeps_the_author(article, reviewer):
     edit_body(article, reviewer, add_citation)
     assert not PassageAuthorship.objects.filter(author=reviewer).exists()
     # so the reviewer who only added a source may approve the passage
-    record_decision(article, ids(article)[0], reviewer, "approve")
+    decide(article, ids(article)[0], reviewer, "approve")
 
 
 def test_resaving_in_the_editor_keeps_the_author(client, article, editor, reviewer):
@@ -308,7 +307,7 @@ def test_decisions_are_loaded_with_the_counting_rule(
     former.save()
 
     with CaptureQueriesContext(connection) as ctx:
-        data = ReviewData.load(passages)
+        data = ReviewData.load(passages, article.pk)
         loaded = data.decisions[claim.block_id]
         counted = {d.reviewer.pk for d in loaded if d.reviewer_counts}
     assert len(ctx.captured_queries) == 2  # decisions with reviewers, authorship
