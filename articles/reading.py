@@ -72,18 +72,20 @@ _SPLIT = "<!--nadsite:passage-->"
 
 
 @dataclass(frozen=True)
-class GradeShare:
+class CertaintyShare:
+    """How many of the page's claims are shown at one certainty."""
+
     letter: str
     count: int
     percent: float
 
     @property
     def words(self) -> str:
-        return str(GRADE_WORDS[self.letter])
+        return str(GRADE_WORDS[self.letter]).capitalize()
 
     @property
     def width(self) -> str:
-        """Its share of the grade bar, in per cent with one decimal."""
+        """Its share of the certainty bar, in per cent with one decimal."""
         return f"{self.percent:.1f}"
 
 
@@ -100,16 +102,15 @@ class ReviewerCredit:
 class EvidenceSummary:
     claims: int
     sources: int
-    grade_mix: list[GradeShare]
+    certainty_mix: list[CertaintyShare]  # the claims' certainties, in words
     reviewers: list[ReviewerCredit]
     reviewed_at: object  # datetime or None
 
     @property
-    def grade_mix_text(self) -> str:
+    def certainty_mix_text(self) -> str:
         return "; ".join(
-            _("%(count)s %(words)s (%(letter)s)")
-            % {"count": share.count, "words": share.words, "letter": share.letter}
-            for share in self.grade_mix
+            _("%(words)s: %(count)s") % {"count": share.count, "words": share.words}
+            for share in self.certainty_mix
             if share.count
         )
 
@@ -177,16 +178,22 @@ class ArticleView:
     def summary(self) -> EvidenceSummary:
         references = self.references
         snapshot = self.snapshot
-        grades = Counter(r.source.grade for r in references if r.source.grade)
-        total = sum(grades.values())
+        # Claims counted by the certainty their badges show: the one
+        # vocabulary readers meet (a source's grade is only in its study card).
+        shown = Counter(
+            badge.letter
+            for block in self.blocks
+            if (badge := getattr(block, "badge", None))
+        )
+        total = sum(shown.values())
         return EvidenceSummary(
             claims=sum(1 for p in self.passages if p.is_claim),
             sources=len(references),
-            grade_mix=[
-                GradeShare(
+            certainty_mix=[
+                CertaintyShare(
                     letter,
-                    grades.get(letter, 0),
-                    round(100 * grades.get(letter, 0) / total, 1) if total else 0,
+                    shown.get(letter, 0),
+                    round(100 * shown.get(letter, 0) / total, 1) if total else 0,
                 )
                 for letter in GRADE_ORDER
             ],

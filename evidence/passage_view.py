@@ -129,11 +129,9 @@ class Badge:
 
     @property
     def label(self) -> str:
-        """'Moderate certainty (B)'."""
-        return _("%(words)s certainty (%(letter)s)") % {
-            "words": self.words.capitalize(),
-            "letter": self.letter,
-        }
+        """'Moderate certainty of evidence': the claim's certainty in words.
+        Letters are the sources' grades, shown only in a study card."""
+        return _("%(words)s certainty of evidence") % {"words": self.words.capitalize()}
 
     @property
     def basis(self) -> str:

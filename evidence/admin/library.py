@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -253,21 +254,33 @@ class ConfirmGradeView(LibraryView):
     def get_page_subtitle(self):
         return str(self.source)
 
+    @cached_property
+    def next_url(self) -> str:
+        """Where to go back to (the review screen), else the Source."""
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}
+        ):
+            return url
+        return edit_url(self.source)
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(source=self.source, **kwargs)
+        return super().get_context_data(
+            source=self.source, next_url=self.next_url, **kwargs
+        )
 
     def form_valid(self, form):
         try:
             grades.confirm_grade(self.source, self.request.user)
         except ValidationError as exc:
             messages.error(self.request, " ".join(exc.messages))
-            return redirect(edit_url(self.source))
+            return redirect(self.next_url)
         messages.success(
             self.request,
             _("Grade %(grade)s of “%(source)s” confirmed.")
             % {"grade": self.source.grade, "source": self.source},
         )
-        return redirect(edit_url(self.source))
+        return redirect(self.next_url)
 
 
 # Merging
@@ -374,10 +387,26 @@ class SourceIndexView(snippet_views.IndexView):
         return buttons
 
 
-def source_buttons(source: Source, user, *, priority=40) -> list[Button]:
+def confirm_grade_button(source: Source, user) -> HeaderButton | None:
+    """The medical reviewer's "Confirm grade", while the grade awaits one."""
+    if can_confirm_grades(user) and source.grade and not source.grade_confirmed_at:
+        return HeaderButton(
+            _("Confirm grade"),
+            url=reverse("evidence_library:confirm_grade", args=[source.pk]),
+            icon_name="tick",
+        )
+    return None
+
+
+def source_buttons(source: Source, user, *, priority=40, confirm=True) -> list[Button]:
     """The library's actions on one Source, for its edit view and listing."""
     buttons = []
-    if can_confirm_grades(user) and source.grade and not source.grade_confirmed_at:
+    if (
+        confirm
+        and can_confirm_grades(user)
+        and source.grade
+        and not source.grade_confirmed_at
+    ):
         buttons.append(
             Button(
                 _("Confirm grade"),
@@ -466,10 +495,19 @@ class SourceEditView(snippet_views.EditView):
         return instance
 
     @cached_property
+    def header_buttons(self):
+        # "Confirm grade" is the reviewer's main action here: in the header,
+        # not in the "…" menu.
+        buttons = list(super().header_buttons)
+        if confirm := confirm_grade_button(self.object, self.request.user):
+            buttons.append(confirm)
+        return buttons
+
+    @cached_property
     def header_more_buttons(self):
         return [
             *super().header_more_buttons,
-            *source_buttons(self.object, self.request.user),
+            *source_buttons(self.object, self.request.user, confirm=False),
         ]
 
 

@@ -24,6 +24,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from evidence.admin.library import can_confirm_grades
 from evidence.admin.living import review_context
 from evidence.analysis.calibration import CalibrationWarning
 from evidence.analysis.certainty import (
@@ -324,6 +325,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, bound_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["can_confirm_grades"] = can_confirm_grades(self.request.user)
         verdict = evaluate(self.version)
         rows = self.get_rows(verdict.states)
         for row in rows:

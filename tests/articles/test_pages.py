@@ -36,11 +36,20 @@ def test_draft_article_is_404_for_the_public(client, article_index):
     assert b"Secret draft" not in client.get("/").content
 
 
-def test_study_card_shows_design_population_n_and_grade(client, article_index, publish):
+def test_study_card_shows_design_population_n_and_grade(
+    client, article_index, publish, editor
+):
+    from django.utils import timezone
+
     from tests.factories import study
 
     source = SourceFactory(
-        authors="Yoshino M, Yoshino J", year=2021, sample_size=25, grade="A"
+        authors="Yoshino M, Yoshino J",
+        year=2021,
+        sample_size=25,
+        grade="A",
+        grade_confirmed_by=editor,
+        grade_confirmed_at=timezone.now(),
     )
     publish(
         make_article(
@@ -51,4 +60,4 @@ def test_study_card_shows_design_population_n_and_grade(client, article_index, p
     assert "Randomised controlled trial" in html
     assert "n = 25" in html
     assert "Insulin sensitivity rose." in html
-    assert "high certainty" in html
+    assert "Grade of this source: high" in html

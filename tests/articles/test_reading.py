@@ -93,7 +93,7 @@ def test_badge_shows_the_strongest_supporting_grade_until_a_reviewer_records_one
     # A contradicting source never lends its grade to the claim.
     assert claim.badge.letter == "B"
     assert claim.badge.words == "moderate"
-    assert claim.badge.label == "Moderate certainty (B)"
+    assert claim.badge.label == "Moderate certainty of evidence"
     assert not claim.badge.recorded
     assert claim.contradicted
     assert context.badge is None
@@ -114,7 +114,7 @@ def test_badge_shows_the_certainty_the_reviewer_recorded(
     (claim,) = article_view(live).blocks
     assert claim.badge.letter == "C"
     assert claim.badge.recorded
-    assert claim.badge.label == "Low certainty (C)"
+    assert claim.badge.label == "Low certainty of evidence"
 
 
 def test_claim_resting_only_on_animal_or_cell_studies_is_flagged(article_index, writer):
@@ -198,8 +198,10 @@ def test_article_page_shows_markers_badges_cards_summary_and_references(
     summary = summary[: summary.index("</section>")]
     assert re.search(r"<dd>4</dd>", summary)  # claims
     assert re.search(r"<dd>3</dd>", summary)  # sources
-    assert 'role="img"' in summary and "B · moderate: 2" in summary
-    assert "D · very low: 1" in summary
+    # Claims counted by the certainty their badges show, in words (the
+    # retracted source's claim has none).
+    assert 'role="img"' in summary and "Moderate: 2" in summary
+    assert "Very low: 1" in summary
     assert "Medically reviewed by <strong>Dr Ada Reviewer, MD, PhD</strong>" in summary
     assert "not medical advice" in html  # the site-wide disclaimer
 
@@ -377,7 +379,7 @@ def test_header_and_summary_escape_editor_text_and_show_dates(
     summary = html[html.index('class="evidence-summary"') :]
     summary = summary[: summary.index("</section>")]
     assert 'style="width: 100.0%"' in summary
-    assert "B · moderate: 1" in summary and "A · high: 0" in summary
+    assert "High: 1" in summary and "Moderate" not in summary  # the claim's
     assert f'<time datetime="{page.last_reviewed_at:%Y-%m-%d}">' in summary
 
 
@@ -390,7 +392,7 @@ def test_an_unreviewed_version_says_so(article_index, writer):
         "articles/includes/evidence_summary.html", {"article": view}
     )
     assert "Not yet medically reviewed." in summary
-    assert "grade-bar" not in summary  # no sources, no grade mix
+    assert "grade-bar" not in summary  # no claims, no certainty mix
 
 
 def test_an_edited_source_shows_its_new_facts_and_reference(

@@ -33,7 +33,7 @@ def test_demo_sources_are_formatted_in_ama_style(demo):
     assert format_reference(lopez_otin) == LOPEZ_OTIN_2013
 
 
-def test_demo_article_reference_list_carries_links_design_and_grade(client, demo):
+def test_demo_article_reference_list_carries_links_and_design(client, demo):
     html = client.get(demo.url).content.decode()
     refs = html[html.index('id="references"') :]
     assert MARTENS in refs
@@ -42,7 +42,8 @@ def test_demo_article_reference_list_carries_links_design_and_grade(client, demo
     assert 'href="https://doi.org/10.1038/s41467-018-03421-7"' in entry
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/29599478/"' in entry
     assert "Randomised controlled trial" in entry
-    assert "moderate certainty" in entry
+    # A source's grade is shown only in its study card (issue 14, item 6).
+    assert "certainty" not in entry and "grade-letter" not in entry
     assert refs.count('<li id="ref-') == Source.objects.count()
 
 

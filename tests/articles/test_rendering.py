@@ -81,7 +81,7 @@ def test_the_api_shows_each_passage_exactly_as_the_page_does(client, live):
     mouse_card = article["passages"][2]["html"]
     assert "Mills KF et al." in mouse_card and 'href="#ref-2"' in mouse_card
     # The reviewer's certainty, from the publish snapshot, on both.
-    assert "Low certainty (C)" in article["passages"][0]["html"]
+    assert "Low certainty of evidence" in article["passages"][0]["html"]
     assert "Animal or cell studies only" in article["passages"][3]["html"]
     assert "Some evidence contradicts this" in article["passages"][3]["html"]
 
@@ -127,7 +127,7 @@ def test_a_previewed_claim_shows_its_marker_badge_and_card(client, superuser):
         {"id": BODY_BLOCKS["paragraph"].definition_prefix},
     ).content.decode()
     assert 'class="cite" href="#ref-1"' in html
-    assert "Moderate certainty (B)" in html
+    assert "Moderate certainty of evidence" in html
     assert '<details class="evidence-card"' in html
     assert "n = 24" in html
     study_html = client.get(
