@@ -9,6 +9,7 @@ as the admin, and reviews through `evidence.review.decisions.record_decision`.
 import html
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -53,7 +54,7 @@ from evidence.api.serializers import (
     ReviewInputSerializer,
 )
 from evidence.gate import PublishBlocked
-from evidence.gate.publish import publish_latest
+from evidence.gate.publish import lock_page_row, publish_latest
 from evidence.gate.rules import evaluate
 from evidence.models import ReviewDecision
 from evidence.passages import analyse_passages, read_passages
@@ -291,13 +292,19 @@ class ArticleViewSet(viewsets.GenericViewSet):
         fields, invalid = self._write_fields(partial=True, page_id=page.pk)
         if invalid is not None:
             return invalid
-        draft = page.get_latest_revision_as_object()
-        form = article_form(
-            fields, instance=draft, parent=page.get_parent(), user=request.user
-        )
-        action = EditArticleAction(draft, user=request.user, form=form)
         try:
-            action.execute()
+            with transaction.atomic():
+                # Serialise with a publish of the same page (which locks the
+                # row too), then read the page afresh: an edit built on a row
+                # read before a publish committed would save that stale row
+                # and take the page offline (issue 12, rule 8).
+                lock_page_row(page.pk)
+                page = ArticlePage.objects.get(pk=page.pk)
+                draft = page.get_latest_revision_as_object()
+                form = article_form(
+                    fields, instance=draft, parent=page.get_parent(), user=request.user
+                )
+                EditArticleAction(draft, user=request.user, form=form).execute()
         except FormValidationError:
             return Response(form_errors(form), status=status.HTTP_400_BAD_REQUEST)
         except EditPermissionError:
