@@ -5,9 +5,9 @@ import pytest
 from django.test import override_settings
 from django.urls import resolve, reverse
 from wagtail import views as wagtail_views
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
-from articles.models import ArticlePage, HomePage
+from articles.models import ArticleIndexPage, ArticlePage
 from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +30,37 @@ def test_page_addresses_go_to_wagtails_own_view():
     assert reverse("wagtail_serve", args=["articles/routed/"]) == "/articles/routed/"
 
 
-def test_no_page_model_routes_around_wagtail():
-    """HomePage and ArticlePage route and check view restrictions as every
-    Wagtail page does."""
-    for model in (HomePage, ArticlePage):
-        assert model.route is Page.route
-        assert model.get_view_restrictions is Page.get_view_restrictions
+@override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
+def test_a_child_of_another_type_is_routed_by_wagtails_page_route(
+    client, article_index, article
+):
+    """Public pages read a child of their one allowed type in one query
+    (`PublicPageMixin.route`); any other child is Wagtail's `Page.route`."""
+    odd = article_index.add_child(
+        instance=ArticleIndexPage(title="Odd child", slug="odd-child", live=True)
+    )
+    response = client.get("/articles/odd-child/")
+    assert response.status_code == 200
+    assert response.context["page"] == odd
+    assert client.get("/articles/routed/").context["page"] == article
+
+
+def test_view_restrictions_follow_wagtails_rule(home, article_index, article):
+    """`get_view_restrictions` (one query) finds what Wagtail's finds: the
+    restrictions of the page and the pages above it, an alias taking its
+    source page's."""
+    mirror = article_index.create_alias(recursive=True, update_slug="mirror")
+    mirrored = ArticlePage.objects.child_of(mirror).get()
+    PageViewRestriction.objects.create(
+        page=article_index, restriction_type=PageViewRestriction.LOGIN
+    )
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    for page in (home, article_index, article, mirror.specific, mirrored):
+        ours = set(page.get_view_restrictions())
+        wagtails = set(Page.get_view_restrictions(page))
+        assert ours == wagtails, page
 
 
 @override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
