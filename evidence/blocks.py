@@ -54,9 +54,11 @@ def list_values(raw) -> list:
 
 
 def preview_source():
-    """The Source block previews cite (never saved)."""
+    """The Source block previews cite (never saved). Its grade counts as
+    confirmed, so the preview shows a claim as readers see a reviewed one:
+    readers are shown only confirmed grades (`Source.reader_grade`)."""
     source_model = apps.get_model("evidence", "Source")
-    return source_model(
+    source = source_model(
         title="Chronic nicotinamide riboside supplementation in healthy adults",
         authors="Martens CR, Denman BA, Mazzo MR, Armstrong ML, Reisdorph N",
         year=2018,
@@ -68,6 +70,8 @@ def preview_source():
         route=Route.ORAL,
         grade=Grade.B,
     )
+    source.grade_confirmed_by_id = 0  # no one: an illustration, never saved
+    return source
 
 
 def preview_citations() -> list[dict]:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from evidence.vocab import (
     CERTAINTY_GRADE,
     GRADE_WORDS,
+    SUGGESTED_BY_IMPORT,
     Grade,
     PassageRole,
     Population,
@@ -255,13 +256,19 @@ def usable(source, stance: str) -> bool:
 
 
 def badge(certainty: str, citations: Iterable[tuple]) -> Badge | None:
-    """The recorded certainty's badge, else the strongest supporting grade's."""
+    """The recorded certainty's badge, else the strongest supporting grade's.
+
+    Only a grade a medical reviewer confirmed is shown to readers as a grade
+    (`Source.reader_grade`), and only from a citation that counts as
+    support: not one an import suggested that nobody confirmed."""
     if letter := CERTAINTY_GRADE.get(certainty or ""):
         return Badge(letter, recorded=True)
     grades = [
-        source.grade
-        for source, stance, _locator in citations
-        if usable(source, stance) and source.grade
+        source.reader_grade
+        for source, stance, locator in citations
+        if usable(source, stance)
+        and (locator or "").strip().lower() != SUGGESTED_BY_IMPORT
+        and getattr(source, "reader_grade", "")
     ]
     if not grades:
         return None

@@ -18,7 +18,7 @@ from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
 from evidence.analysis.text import text_from_html
 from evidence.blocks import PassageBlock
 from evidence.models import Source
-from evidence.vocab import PassageRole, Stance
+from evidence.vocab import SUGGESTED_BY_IMPORT, PassageRole, Stance
 
 SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
 
@@ -39,10 +39,19 @@ class Citation:
         return self.stance in SUPPORTING_STANCES
 
     @property
+    def suggested(self) -> bool:
+        """Suggested by an import and not yet confirmed by a reviewer."""
+        return self.locator.strip().lower() == SUGGESTED_BY_IMPORT
+
+    @property
     def usable(self) -> bool:
-        """Counts as support: supports or mentions, exists, not retracted."""
+        """Counts as support: supports or mentions, exists, not retracted,
+        and not a suggestion an import made that nobody has confirmed."""
         return (
-            self.supports and self.source is not None and not self.source.is_retracted
+            self.supports
+            and not self.suggested
+            and self.source is not None
+            and not self.source.is_retracted
         )
 
 

@@ -77,6 +77,13 @@ class Stance(models.TextChoices):
     MENTIONS = "mentions", _("Mentions")
 
 
+# The locator an import gives the citations it suggests (a study the text
+# names by author and year, matched in the library). Such a citation is not
+# support until a medical reviewer confirms it: stance "supports", this
+# locator replaced by where in the source the claim is found.
+SUGGESTED_BY_IMPORT = "suggested by import"
+
+
 class PassageRole(models.TextChoices):
     CLAIM = "claim", _("Claim: states a fact and needs a source")
     CONTEXT = "context", _("Context: framing, transition or disclaimer")

@@ -29,9 +29,9 @@ from articles.importing.documents import DocumentBlock, ParsedDocument, read_doc
 from articles.models import ArticleIndexPage, ArticlePage
 from evidence.analysis.claims import detect_sentences
 from evidence.library.mentions import MentionMatch, find_mentions, match_mentions
-from evidence.vocab import PassageRole, Stance
+from evidence.vocab import SUGGESTED_BY_IMPORT, PassageRole, Stance
 
-SUGGESTED_LOCATOR = "suggested by import"
+SUGGESTED_LOCATOR = SUGGESTED_BY_IMPORT
 STANDFIRST_MAX_SENTENCES = 2
 
 

@@ -3,7 +3,8 @@
 A version may go live only when every passage that states a claim
 
 1. cites at least one source that supports or mentions it and has not been
-   retracted;
+   retracted, other than citations an import suggested that no reviewer
+   has confirmed (`Citation.suggested`);
 2. has a current approval by a medical reviewer, given for exactly its
    present text and citations (any later edit voids the approval);
 3. was approved by someone other than the person who wrote its text;
@@ -26,6 +27,7 @@ from evidence.review.state import PassageReview, Status, passage_review
 RULES = (
     "uncited_claim",
     "retracted_source",
+    "unconfirmed_citation",
     "unapproved_claim",
     "approval_voided",
     "self_approval",
@@ -69,7 +71,20 @@ def _citation_problem(passage: Passage) -> Problem | None:
         for c in passage.citations
         if c.supports and c.source is not None and c.source.is_retracted
     ]
-    if retracted:
+    suggested = [c for c in passage.citations if c.supports and c.suggested]
+    if suggested and not retracted:
+        rule = "unconfirmed_citation"
+        message = _(
+            "%(passage)s rests only on citations an import suggested "
+            "(%(sources)s), which no medical reviewer has confirmed. A "
+            "reviewer confirms one by setting its stance to “Supports” and "
+            "its locator to where the source says it; or cite another source."
+        ) % {
+            "passage": label,
+            "sources": _source_names([c for c in suggested if c.source is not None])
+            or _("a deleted source"),
+        }
+    elif retracted:
         rule = "retracted_source"
         message = _(
             "%(passage)s rests only on retracted sources (%(sources)s). "

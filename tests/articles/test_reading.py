@@ -67,11 +67,14 @@ def test_citations_are_numbered_in_order_of_first_citation_and_deduplicated(
 
 
 def test_badge_shows_the_strongest_supporting_grade_until_a_reviewer_records_one(
-    article_index, writer
+    article_index, writer, reviewer
 ):
-    strong = SourceFactory(grade=Grade.B)
-    weak = SourceFactory(grade=Grade.D)
-    contradicting = SourceFactory(grade=Grade.A)
+    # Only grades a medical reviewer confirmed are shown as grades (issue 12,
+    # rule 6): an unconfirmed A lends nothing.
+    strong = SourceFactory(grade=Grade.B, grade_confirmed_by=reviewer)
+    weak = SourceFactory(grade=Grade.D, grade_confirmed_by=reviewer)
+    contradicting = SourceFactory(grade=Grade.A, grade_confirmed_by=reviewer)
+    SourceFactory(grade=Grade.A)
     page = make_article(
         article_index,
         owner=writer,
