@@ -72,3 +72,32 @@ def test_json_format(live_article):
 def test_drafts_are_not_audited(article_index, writer):
     make_article(article_index, body=[paragraph("NAD+ cures all.")], owner=writer)
     assert json.loads(run("--format", "json")) == []
+
+
+def test_a_live_page_resting_on_another_pages_reviews_is_listed(
+    live_article, article_index, editor
+):
+    """A page that went live on reviews recorded for another page (before
+    decisions were scoped to their page, a page reusing block ids did) now
+    fails the rules, and the audit names it (issue 12, rule 5)."""
+    import json as _json
+
+    from articles.models import ArticlePage
+
+    original, _source = live_article
+    original = ArticlePage.objects.get(pk=original.pk)
+    twin = make_article(
+        article_index,
+        body=list(original.body.raw_data),
+        owner=editor,
+        title="Twin made before the rule",
+    )
+    ArticlePage.objects.filter(pk=twin.pk).update(  # live behind the gate's back
+        live=True, live_revision_id=twin.latest_revision_id
+    )
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit_live_articles", "--format", "json", stdout=out)
+    [entry] = _json.loads(out.getvalue())
+    assert entry["id"] == twin.pk
+    assert {p["rule"] for p in entry["problems"]} == {"unapproved_claim"}
