@@ -29,6 +29,7 @@ from functools import cached_property, lru_cache
 from operator import attrgetter
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -93,6 +94,12 @@ class CertaintyShare:
 class ReviewerCredit:
     name: str
     credentials: str
+    user_id: int | None = None
+
+    @property
+    def url(self) -> str:
+        """The reviewer's public profile page."""
+        return reverse("reviewer_profile", args=[self.user_id]) if self.user_id else ""
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
@@ -271,7 +278,7 @@ def credited_reviewers(snapshot: PublishSnapshot | None) -> list[ReviewerCredit]
     live (no query: the snapshot names them)."""
     if snapshot is None:
         return []
-    return [ReviewerCredit(c.name, c.credentials) for c in snapshot.byline()]
+    return [ReviewerCredit(c.name, c.credentials, c.user_id) for c in snapshot.byline()]
 
 
 def _page_link_ids(html: str) -> set[int]:

@@ -14,6 +14,7 @@ from evidence.admin import (
     history,
     library,
     living,
+    profiles,
     review,
     schedule_report,
     snippets,
@@ -36,6 +37,21 @@ hooks.register("before_bulk_action", refuse_bulk_publish_of_blocked_pages)
 @hooks.register("register_admin_urls")
 def register_review_urls():
     return [path("evidence/", include((review.urlpatterns, review.app_name)))]
+
+
+@hooks.register("register_admin_urls")
+def register_reviewer_profile_urls():
+    return [
+        path(
+            "my-reviewer-profile/",
+            include((profiles.urlpatterns, profiles.app_name)),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def reviewer_profile_menu_item():
+    return profiles.menu_item()
 
 
 @hooks.register("register_page_header_buttons")

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from articles import views as article_views
+from evidence import views as evidence_views
 from nadsite.api import ApiDocsView, ObtainTokenView, RootView, api_not_found
 
 handler400 = "nadsite.errors.bad_request"
@@ -30,6 +31,11 @@ urlpatterns = [
     re_path(r"^api/(?:.*/)?$", api_not_found),
     path("robots.txt", article_views.robots_txt, name="robots_txt"),
     path("favicon.ico", article_views.favicon, name="favicon"),
+    path(
+        "reviewers/<int:user_id>/",
+        evidence_views.reviewer_profile,
+        name="reviewer_profile",
+    ),
     path("search/", article_views.search, name="search"),
 ]
 

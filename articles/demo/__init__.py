@@ -235,7 +235,11 @@ DEMO_REVIEWER_PROFILE = {
 
 def load_reviewer_profile(reviewer, report: DemoReport) -> None:
     _, created = ReviewerProfile.objects.get_or_create(
-        user=reviewer, defaults=DEMO_REVIEWER_PROFILE
+        user=reviewer,
+        defaults={
+            **DEMO_REVIEWER_PROFILE,
+            "conflict_of_interest_declared_on": timezone.localdate(),
+        },
     )
     report.add(f"reviewer profile {DEMO_REVIEWER_PROFILE['display_name']}", created)
 

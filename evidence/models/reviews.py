@@ -116,6 +116,12 @@ class ReviewerProfile(models.Model):
         blank=True,
         help_text=_('Shown with every review; write "None declared" if none.'),
     )
+    conflict_of_interest_declared_on = models.DateField(
+        _("declared on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the statement was declared (or last renewed)."),
+    )
 
     panels = [
         FieldPanel("user"),
@@ -123,6 +129,7 @@ class ReviewerProfile(models.Model):
         FieldPanel("credentials"),
         FieldPanel("specialty"),
         FieldPanel("conflict_of_interest"),
+        FieldPanel("conflict_of_interest_declared_on"),
     ]
 
     class Meta:

@@ -23,6 +23,11 @@ pytestmark = [
 ]
 
 
+def byline(user, credit: str) -> str:
+    """A reviewer's credit in the byline, linked to their profile page."""
+    return f'<strong><a href="/reviewers/{user.pk}/">{credit}</a></strong>'
+
+
 @pytest.fixture
 def no_page_cache():
     with override_settings(NADSITE_PAGE_CACHE_SECONDS=0):
@@ -84,7 +89,7 @@ def test_a_later_decision_shows_only_after_the_page_is_published_again(
     )
     badge, summary, data = shown(client, live)
     assert badge == "C"
-    assert "Medically reviewed by <strong>Dr Ada Reviewer, MD</strong>" in summary
+    assert "Medically reviewed by " + byline(reviewer, "Dr Ada Reviewer, MD") in summary
     assert [r["name"] for r in data["reviewedBy"]] == ["Dr Ada Reviewer"]
     reviewed_on = data["lastReviewed"]
     [passage] = api_article(live)["passages"]
@@ -106,7 +111,7 @@ def test_a_later_decision_shows_only_after_the_page_is_published_again(
 
     badge, summary, data = shown(client, live)
     assert badge == "A"
-    assert "<strong>Dr Bo Second, PhD</strong>" in summary
+    assert byline(second_reviewer, "Dr Bo Second, PhD") in summary
     assert sorted(r["name"] for r in data["reviewedBy"]) == [
         "Dr Ada Reviewer",
         "Dr Bo Second",
