@@ -123,3 +123,79 @@ def copy_tree_reviews(original, copy) -> None:
         source = originals.get(page.url_path.removeprefix(copy.url_path))
         if source is not None:
             copy_reviews(source, page.pk)
+
+
+def backfill_earlier_copies(models) -> int:
+    """Give pages copied before decisions were scoped to their page the
+    reviews they were copied with. Returns how many pages got some.
+
+    `models` maps names to model classes ("ReviewDecision",
+    "PassageAuthorship", "Revision", "PageLogEntry"): the real ones, or a
+    migration's historical ones. A copy is recognised as Wagtail makes it:
+    a "wagtail.copy" entry in its log, and copies of its original's
+    revisions (a copied revision keeps its `created_at`). The original is the
+    other page holding revisions with all those dates, the first one to
+    have them. Only decisions given before the copy are copied. A page that
+    merely shares block ids is not a copy and gets nothing.
+    """
+    Decision = models["ReviewDecision"]
+    Authorship = models["PassageAuthorship"]
+    Revision = models["Revision"]
+    LogEntry = models["PageLogEntry"]
+    done = 0
+    copies = LogEntry.objects.filter(action="wagtail.copy").order_by("timestamp")
+    for entry in copies.values("page_id", "timestamp"):
+        copy_id = entry["page_id"]
+        if Decision.objects.filter(page_id=copy_id).exists():
+            continue
+        own = Revision.objects.filter(object_id=str(copy_id)).order_by("created_at")
+        times = list(own.values_list("created_at", flat=True))[:-1]  # copied ones
+        if not times:
+            continue
+        twins = (
+            Revision.objects.filter(created_at__in=times)
+            .exclude(object_id=str(copy_id))
+            .order_by("pk")
+            .values_list("object_id", "created_at")
+        )
+        dates_of: dict[str, set] = {}
+        for object_id, created_at in twins:
+            dates_of.setdefault(object_id, set()).add(created_at)
+        wanted = set(times)
+        originals = [oid for oid, dates in dates_of.items() if dates >= wanted]
+        if not originals:
+            continue
+        original_id = int(originals[0])  # the first to hold them: the original
+        given = list(
+            Decision.objects.filter(
+                page_id=original_id, created_at__lte=entry["timestamp"]
+            ).order_by("created_at", "pk")
+        )
+        if not given:
+            continue
+        fields = [*_DECISION_FIELDS, "created_at"]
+        made = Decision.objects.bulk_create(
+            [
+                Decision(page_id=copy_id, **{n: getattr(d, n) for n in fields})
+                for d in given
+            ]
+        )
+        for row, decision in zip(made, given, strict=True):
+            row.created_at = decision.created_at
+        if made and made[0].pk is not None:
+            Decision.objects.bulk_update(made, ["created_at"])
+        Authorship.objects.bulk_create(
+            [
+                Authorship(
+                    page_id=copy_id,
+                    block_id=a.block_id,
+                    text_hash=a.text_hash,
+                    revision_id=a.revision_id,
+                    author_id=a.author_id,
+                )
+                for a in Authorship.objects.filter(page_id=original_id)
+            ],
+            ignore_conflicts=True,
+        )
+        done += 1
+    return done

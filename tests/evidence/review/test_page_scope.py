@@ -212,3 +212,47 @@ def test_a_copy_made_before_this_rule_needs_a_review_of_its_own(
     page.save_revision(user=editor)
     with pytest.raises(PublishBlocked):
         publish_latest(page, editor)
+
+
+def test_copies_made_before_the_rule_get_their_reviews_back(
+    approved, article_index, editor, reviewer
+):
+    """The data migration (evidence 0015): a copy Wagtail made before
+    decisions were scoped to the page gets its original's decisions; a page
+    that merely reuses the block ids gets nothing."""
+    from wagtail.actions.copy_page import CopyPageAction
+    from wagtail.models import PageLogEntry, Revision
+
+    from evidence.review.copies import backfill_earlier_copies
+
+    # Wagtail's own action, without this project's copy hooks: as before.
+    copy = CopyPageAction(
+        reload(approved),
+        to=article_index,
+        update_attrs={"slug": "old-copy", "title": "Old copy"},
+        keep_live=False,
+        user=editor,
+    ).execute()
+    twin = make_article(
+        article_index,
+        body=list(reload(approved).body.raw_data),
+        owner=editor,
+        title="Twin",
+    )
+    assert not ReviewDecision.objects.filter(page__in=[copy.pk, twin.pk]).exists()
+    models = {
+        "ReviewDecision": ReviewDecision,
+        "PassageAuthorship": PassageAuthorship,
+        "Revision": Revision,
+        "PageLogEntry": PageLogEntry,
+    }
+    assert backfill_earlier_copies(models) == 1
+    originals = ReviewDecision.objects.filter(page=approved).order_by("pk")
+    copied = ReviewDecision.objects.filter(page=copy).order_by("pk")
+    assert [
+        (d.block_id, d.fingerprint, d.reviewer_id, d.created_at) for d in copied
+    ] == [(d.block_id, d.fingerprint, d.reviewer_id, d.created_at) for d in originals]
+    assert not ReviewDecision.objects.filter(page=twin).exists()
+    publish_latest(copy, editor)
+    assert reload(copy).live
+    assert backfill_earlier_copies(models) == 0  # once only
