@@ -22,7 +22,7 @@ from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
 from articles.caching import cited_source_ids, mark_cacheable, page_key, source_key
-from evidence.admin.panels import EvidenceCheckPanel
+from evidence.admin.panels import EvidenceCheckPanel, ReviewNotesPanel
 from evidence.analysis.calibration import Subject
 from evidence.gate.publish import provisional_snapshot
 from evidence.page import GatedPage
@@ -238,6 +238,7 @@ class ArticlePage(GatedPage, PublicPageMixin, Page):
     )
 
     content_panels = [
+        ReviewNotesPanel(),
         *Page.content_panels,
         FieldPanel("standfirst"),
         InlinePanel("article_authors", label=_("Authors"), min_num=0),

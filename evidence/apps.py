@@ -23,3 +23,7 @@ class EvidenceConfig(AppConfig):
         from evidence.living import signals as living_signals
 
         living_signals.connect()
+
+        from evidence.admin import notifications
+
+        notifications.connect()

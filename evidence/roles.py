@@ -52,6 +52,18 @@ def holds_review_permission(user_ref: str = "pk") -> Q:
     )
 
 
+def editor_groups_filter() -> Q:
+    """Which groups sign off and publish pages (a filter on Group): those
+    given Wagtail's publish permission on some part of the page tree."""
+    from wagtail.models import GroupPagePermission
+
+    return Q(
+        pk__in=GroupPagePermission.objects.filter(
+            permission__codename="publish_page"
+        ).values("group")
+    )
+
+
 def _profile(user) -> ReviewerProfile | None:
     if user is None or isinstance(user, AnonymousUser):
         return None

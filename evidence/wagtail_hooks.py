@@ -18,8 +18,11 @@ from evidence.admin import (
     review,
     schedule_report,
     snippets,
+    team,
+    workflow,
 )
 from evidence.admin.dashboard import EvidenceDashboardPanel
+from evidence.admin.editor import gated_page_viewsets
 from evidence.gate.bulk import refuse_bulk_publish_of_blocked_pages
 from evidence.living import schedule
 from evidence.models import Source
@@ -73,6 +76,17 @@ def review_listing_button(page, user, next_url=None):
 @hooks.register("construct_homepage_panels")
 def add_evidence_panel(request, panels):
     panels.append(EvidenceDashboardPanel())
+
+
+hooks.register("construct_homepage_panels", team.add_team_panels)
+hooks.register("after_edit_page", workflow.after_edit_page)
+
+
+@hooks.register("register_admin_viewset")
+def register_gated_editors():
+    from evidence.page import gated_page_models
+
+    return gated_page_viewsets(gated_page_models())
 
 
 @hooks.register("register_admin_urls")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from nadsite.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NADSITE_VAR_DIR", BASE_DIR / "var"))
 
@@ -288,11 +290,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Email (review reminders, refused scheduled publishes). With DEBUG=1 mail
-# is printed on the console unless EMAIL_BACKEND says otherwise.
+# Email: workflow notifications (submitted, changes requested, approved,
+# ready to sign off, published), review reminders, refused scheduled
+# publishes (docs/operations.md, "Email"). EMAIL_URL (nadsite/email_url.py)
+# or the usual EMAIL_* variables; with DEBUG=1 and neither, mail is printed
+# on the console. EMAIL_TIMEOUT keeps a dead mail server from holding up a
+# request for long.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEBUG and not os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -300,8 +306,19 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+if os.environ.get("EMAIL_URL"):
+    globals().update(parse_email_url(os.environ["EMAIL_URL"]))
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "nadsite <noreply@example.org>"
+)
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Wagtail's workflow emails go to the people of each step (the task's
+# groups, the writer who submitted), not to every superuser as well.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = env_flag(
+    "NADSITE_NOTIFY_SUPERUSERS", False
 )
 
 # Limits on what anyone may send (docs/operations.md, "Limits", says what a

@@ -11,7 +11,8 @@ before review rather than at publish; it changes nothing and blocks nothing.
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
-from evidence.passages import analyse_passages
+from evidence.passages import analyse_passages, read_passages
+from evidence.review.notes import open_notes
 
 
 class EvidenceCheckPanel(Panel):
@@ -44,3 +45,57 @@ class EvidenceCheckPanel(Panel):
                 warning_count=sum(len(a.warnings) for a in analyses),
             )
             return context
+
+
+class ReviewNotesPanel(Panel):
+    """At the top of the editor: the reviewer's or editor's message from the
+    last "Request changes", and the passage notes still open (each is also a
+    comment beside its passage: `evidence.review.notes`). Shows nothing
+    when there is neither."""
+
+    def __init__(self, heading="", **kwargs):
+        kwargs.setdefault("icon", "comment")
+        super().__init__(heading=heading or _("Review notes"), **kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "evidence/panels/review_notes.html"
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.request_changes = None
+            self.notes = []
+            page = self.instance
+            if page is not None and page.pk:
+                self.request_changes = changes_requested_state(page)
+                self.notes = open_notes(page)
+
+        def is_shown(self):
+            return super().is_shown() and bool(self.request_changes or self.notes)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            positions = {}
+            if self.notes and self.instance is not None:
+                positions = {
+                    passage.block_id: passage
+                    for passage in read_passages(self.instance)
+                }
+            context.update(
+                task_state=self.request_changes,
+                notes=[
+                    {"note": note, "passage": positions.get(note.block_id)}
+                    for note in self.notes
+                ],
+            )
+            return context
+
+
+def changes_requested_state(page):
+    """The rejected step of the page's workflow, while it waits for changes."""
+    from wagtail.models import WorkflowState
+
+    state = page.current_workflow_state
+    if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        return None
+    task_state = state.current_task_state
+    return task_state.specific if task_state is not None else None

@@ -26,6 +26,7 @@ from wagtail.models import Page
 
 from evidence.admin.library import can_confirm_grades
 from evidence.admin.living import review_context
+from evidence.admin.workflow import SignOffView, TaskActionView
 from evidence.analysis.calibration import CalibrationWarning
 from evidence.analysis.certainty import (
     LEVEL_NAMES,
@@ -294,7 +295,14 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                 values
             )
         if data["decision"] == Decision.REQUEST_CHANGES:
-            return _("Passage %(position)s: changes requested.") % values
+            return (
+                _(
+                    "Passage %(position)s: changes requested. Your note is on the "
+                    "passage in the writer's editor. When you have decided on every "
+                    "passage, use “Request changes: return to the writer” below."
+                )
+                % values
+            )
         return _("Passage %(position)s confirmed as not a claim.") % values
 
     def workflow_context(self) -> dict:
@@ -314,12 +322,10 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                 self.page, self.request.user
             ),
             "approve_url": reverse(
-                "wagtailadmin_pages:workflow_action",
-                args=[self.page.pk, "approve", task_state.pk],
+                "evidence_review:task_action", args=[self.page.pk, "approve"]
             ),
             "reject_url": reverse(
-                "wagtailadmin_pages:workflow_action",
-                args=[self.page.pk, "reject", task_state.pk],
+                "evidence_review:task_action", args=[self.page.pk, "reject"]
             ),
         }
 
@@ -372,4 +378,10 @@ app_name = "evidence_review"
 
 urlpatterns = [
     path("review/<int:page_id>/", ReviewView.as_view(), name="page"),
+    path(
+        "review/<int:page_id>/task/<str:action_name>/",
+        TaskActionView.as_view(),
+        name="task_action",
+    ),
+    path("sign-off/<int:page_id>/", SignOffView.as_view(), name="sign_off"),
 ]

@@ -58,5 +58,6 @@ class GatedPageForm(WagtailAdminPageForm):
                 **{field: cleaned_data[field]},
             )
             if problems := publish_problems(version):
+                self.publish_refused = problems
                 self.add_error(field, gate_errors(problems))
         return cleaned_data

@@ -18,6 +18,7 @@ from evidence.gate.publish import (
 )
 from evidence.gate.workflow import refuse_non_reviewer_groups
 from evidence.review.decisions import record_authorship
+from evidence.review.notes import resolve_notes_after_commit
 
 _gated: tuple[type, ...] = ()
 
@@ -35,6 +36,7 @@ def revision_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if model is None or not issubclass(model, _gated):
         return
     record_authorship(instance)
+    resolve_notes_after_commit(instance)
 
 
 def gated_page_saving(sender, instance, raw=False, update_fields=None, **kwargs):

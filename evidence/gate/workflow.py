@@ -1,9 +1,11 @@
-"""The gate's side of the "Medical review" workflow task.
+"""The gate's side of the workflow tasks, "Medical review" and
+"Editorial sign-off".
 
-The task (`evidence.models.MedicalReviewTask`) asks here whether its
-"Approve" may be offered and accepted: only when the latest revision passes
-the publish gate, and never for the person who saved that revision.
-Approving the last task publishes the page: `evidence.gate.finish`.
+The tasks (`evidence.models.MedicalReviewTask`, `EditorialSignOffTask`) ask
+here whether their "Approve" may be offered and accepted: only when the
+latest revision passes the publish gate, and (for the medical review) never
+for the person who saved that revision. Approving the last task, the
+sign-off, publishes the page: `evidence.gate.finish`.
 """
 
 from django.contrib.auth.models import Group
@@ -13,14 +15,20 @@ from django.utils.translation import gettext as _
 from evidence.gate import ensure_publishable, publish_problems
 from evidence.passages import read_passages
 from evidence.review.data import review_states
-from evidence.roles import is_medical_reviewer, reviewer_groups_filter
+from evidence.roles import (
+    editor_groups_filter,
+    is_medical_reviewer,
+    reviewer_groups_filter,
+)
 
 __all__ = [
     "approval_problems",
     "authored_latest_revision",
     "changes_requested_comment",
+    "editor_groups_filter",
     "ensure_approvable",
     "ensure_moderator",
+    "ensure_publishable_latest",
     "may_moderate",
     "refuse_non_reviewer_groups",
     "reviewer_groups_filter",
@@ -88,6 +96,11 @@ def ensure_approvable(obj, user) -> None:
                 "medical reviewer has to approve it."
             )
         )
+    ensure_publishable(latest_version(obj)[1])
+
+
+def ensure_publishable_latest(obj) -> None:
+    """Raise PublishBlocked unless the latest revision of `obj` may go live."""
     ensure_publishable(latest_version(obj)[1])
 
 

@@ -16,10 +16,11 @@ from evidence.models.living import (
     ReviewScheduleSettings,
     SavedSearch,
 )
+from evidence.models.notes import PassageNote
 from evidence.models.reviews import PassageAuthorship, ReviewDecision, ReviewerProfile
 from evidence.models.snapshots import PublishSnapshot, UnitOutcome
 from evidence.models.sources import EVIDENCE_FIELDS, Source
-from evidence.models.workflow import MedicalReviewTask
+from evidence.models.workflow import EditorialSignOffTask, MedicalReviewTask
 
 __all__ = [
     "GENESIS",
@@ -28,6 +29,7 @@ __all__ = [
     "PublishedVersion",
     "EVIDENCE_FIELDS",
     "CandidateStatus",
+    "EditorialSignOffTask",
     "EvidenceCandidate",
     "EvidenceFlag",
     "FlagReason",
@@ -37,6 +39,7 @@ __all__ = [
     "SavedSearch",
     "MedicalReviewTask",
     "PassageAuthorship",
+    "PassageNote",
     "PublishSnapshot",
     "ReviewDecision",
     "ReviewerProfile",

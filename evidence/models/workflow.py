@@ -1,4 +1,5 @@
-"""The "Medical review" workflow task."""
+"""The two steps of the default workflow: "Medical review", then
+"Editorial sign-off"."""
 
 from django.contrib.auth.models import Group
 from django.db import models
@@ -18,9 +19,10 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     A medical reviewer approves each claim on the review screen. The task's
     own "Approve" only appears once the publish gate has nothing left to
     object to in the latest revision, and never for the person who saved
-    that revision: nobody signs off their own text. Approving the last task
-    of the workflow publishes the page, through the gate. "Request changes"
-    sends the page back to the writer with the reviewer's passage notes.
+    that revision: nobody signs off their own text. Approving it passes the
+    page to the next step, "Editorial sign-off" (`EditorialSignOffTask`),
+    which publishes it. "Request changes" sends the page back to the writer
+    with the reviewer's passage notes.
 
     Only medical reviewers moderate it, whatever groups an editor gives
     it: the groups offered are those holding the medical reviewer role, and
@@ -111,4 +113,76 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
             "Medical reviewers approve each claim with its certainty, or request "
             "changes. The task can be approved only when every claim passes the "
             "publish gate, and not by the person who saved the latest revision."
+        )
+
+
+def sign_off_groups():
+    """The groups the sign-off task may be given: those whose members
+    publish (editors)."""
+    return EditorialSignOffTask._gate().editor_groups_filter()
+
+
+class EditorialSignOffTask(AbstractGroupApprovalTask):
+    """The "Editorial sign-off" workflow step: an editor publishes.
+
+    It follows "Medical review". Its "Approve" ("Sign off and publish")
+    only appears when the publish gate has nothing to object to in the
+    latest revision; approving it finishes the workflow, which publishes
+    the page through the gate (`evidence.gate.finish`). "Request changes"
+    returns the page to the writer with the editor's comment.
+    """
+
+    groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("groups"),
+        limit_choices_to=sign_off_groups,
+        help_text=_(
+            "Pages at this step are signed off and published by these groups. "
+            "Only groups whose members may publish can be chosen."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("Editorial sign-off")
+        verbose_name_plural = _("Editorial sign-offs")
+
+    @staticmethod
+    def _gate():
+        from evidence.gate import workflow
+
+        return workflow
+
+    def approval_problems(self, obj) -> list:
+        return self._gate().approval_problems(obj)
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        problems = None
+        named = []
+        for name, label, modal in actions:
+            if name == "approve":
+                if problems is None:
+                    problems = self.approval_problems(obj)
+                if problems:
+                    continue
+                label = (
+                    _("Sign off and publish with comment")
+                    if modal
+                    else _("Sign off and publish")
+                )
+            named.append((name, label, modal))
+        return named
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            self._gate().ensure_publishable_latest(
+                task_state.workflow_state.content_object
+            )
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Editors sign off a medically reviewed page, which publishes it "
+            "through the publish gate, or request changes."
         )

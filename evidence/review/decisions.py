@@ -25,6 +25,7 @@ from wagtail.log_actions import log
 
 from evidence.models import PassageAuthorship, ReviewDecision
 from evidence.passages import Passage, read_passages, read_stream
+from evidence.review import notes
 from evidence.review.data import ReviewData, text_hash
 from evidence.roles import is_medical_reviewer
 from evidence.vocab import Certainty, Decision
@@ -227,6 +228,10 @@ def _write(page, revision, passage, reviewer, decision, suggested, values):
         **values,
     )
     record.duplicate = False
+    if decision == Decision.REQUEST_CHANGES:
+        notes.open_note(record, page, passage, revision)
+    else:
+        notes.resolve_notes_on(page, passage.block_id, reviewer, revision)
     log(
         instance=page.specific,
         action=REVIEW_LOG_ACTION,

@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: draft, submit, review, publish, edit, refuse.
+"""End to end in headless Chromium: draft, submit, review, sign off, edit, refuse.
 
 The article's first draft is saved through the ORM as the writer (driving
 Wagtail's StreamField editor to build blocks is fiddly); every other step
@@ -93,7 +93,8 @@ def test_writer_reviewer_editor_visitor(browser, sign_in, live_server, article_i
     article.refresh_from_db()
     assert article.current_workflow_task.name == "Medical review"
 
-    # The reviewer approves the claim, then the task; that publishes.
+    # The reviewer approves the claim, then the task: that passes the page
+    # to the editors, unpublished.
     reviewing = sign_in(reviewer)
     reviewing.goto(review_url)
     expect(reviewing.locator("#review-passages-heading")).to_be_visible()
@@ -101,12 +102,18 @@ def test_writer_reviewer_editor_visitor(browser, sign_in, live_server, article_i
     reviewing.get_by_role("button", name="Approve passage 2").click()
     expect(reviewing.locator(".messages")).to_contain_text("Passage 2 approved")
     reviewing.get_by_role("button", name="Approve the medical review").click()
-    reviewing.wait_for_load_state()
+    expect(reviewing.locator(".messages")).to_contain_text("waits for an editor")
+    article.refresh_from_db()
+    assert not article.live
+    assert article.current_workflow_task.name == "Editorial sign-off"
+
+    # The editor signs it off, which publishes it; a visitor reads it.
+    editing = sign_in(editor)
+    editing.goto(f"{live_server.url}/admin/evidence/sign-off/{article.pk}/")
+    editing.get_by_role("button", name="Sign off and publish").click()
+    expect(editing.locator(".messages")).to_contain_text("signed off and published")
     article.refresh_from_db()
     assert article.live
-
-    # The editor finds it live; a visitor reads it.
-    editing = sign_in(editor)
     editing.goto(edit_url)
     expect(editing.locator("body")).to_contain_text("Live")
     leave_editor(editing, live_server)

@@ -388,7 +388,9 @@ def test_last_workflow_approval(kind, make_case, writer, superuser):
         approve_task()
     assert not reload(page).live
     case.fix()
-    approve_task()
+    approve_task()  # the medical review: the page waits for the sign-off
+    assert not reload(page).live
+    approve_task()  # the editorial sign-off publishes
     assert reload(page).live
 
 

@@ -1,4 +1,5 @@
-"""The "Medical review" workflow task: who may approve, when, and what it does."""
+"""The default workflow, "Medical review" then "Editorial sign-off": who may
+approve each step, when, and what it does."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -8,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, TaskState, Workflow, WorkflowState
 
 from evidence.gate import PublishBlocked
-from evidence.models import MedicalReviewTask
+from evidence.models import EditorialSignOffTask, MedicalReviewTask
 from tests.factories import (
     SourceFactory,
     approve,
@@ -51,12 +52,15 @@ def article(article_index, writer_in_group):
     )
 
 
-def test_migration_makes_medical_review_the_default_workflow():
+def test_migration_makes_review_then_sign_off_the_default_workflow():
     workflow = Workflow.objects.get(name="Medical review")
-    [task] = [t.specific for t in workflow.tasks]
-    assert isinstance(task, MedicalReviewTask)
-    assert task.name == "Medical review"
-    assert [g.name for g in task.groups.all()] == ["Medical reviewers"]
+    review, sign_off = [t.specific for t in workflow.tasks]
+    assert isinstance(review, MedicalReviewTask)
+    assert review.name == "Medical review"
+    assert [g.name for g in review.groups.all()] == ["Medical reviewers"]
+    assert isinstance(sign_off, EditorialSignOffTask)
+    assert sign_off.name == "Editorial sign-off"
+    assert [g.name for g in sign_off.groups.all()] == ["Editors"]
     root = Page.get_first_root_node()
     assert root.get_workflow() == workflow
 
@@ -89,7 +93,13 @@ def test_only_medical_reviewers_get_task_actions(
     assert action_names(article, editor) == []
 
 
-def test_approving_the_task_publishes_the_approved_revision(
+def sign_off(page, user):
+    state = task_state_of(page)
+    assert isinstance(state.task.specific, EditorialSignOffTask)
+    state.task.specific.on_action(state, user, "approve")
+
+
+def test_approving_the_review_passes_the_page_to_the_sign_off_unpublished(
     article, writer_in_group, reviewer
 ):
     submit(article, writer_in_group)
@@ -97,10 +107,78 @@ def test_approving_the_task_publishes_the_approved_revision(
     state = task_state_of(article)
     state.task.specific.on_action(state, reviewer, "approve")
     article.refresh_from_db()
+    assert not article.live
+    assert task_state_of(article).task.name == "Editorial sign-off"
+    assert task_state_of(article).status == TaskState.STATUS_IN_PROGRESS
+
+
+def test_the_editors_sign_off_publishes_the_approved_revision(
+    article, writer_in_group, reviewer, editor
+):
+    submit(article, writer_in_group)
+    approve(article, reviewer)
+    state = task_state_of(article)
+    state.task.specific.on_action(state, reviewer, "approve")
+    assert "approve" not in action_names(article, reviewer)
+    assert "approve" not in action_names(article, writer_in_group)
+    assert action_names(article, editor) == ["reject", "approve", "approve"]
+    sign_off(article, editor)
+    article.refresh_from_db()
     assert article.live
     assert article.live_revision_id == article.latest_revision_id
     assert WorkflowState.objects.get(object_id=str(article.pk)).status == "approved"
     assert list(article.specific.reviewed_by.all()) == [reviewer]
+
+
+def test_sign_off_is_labelled_for_what_it_does(
+    article, writer_in_group, reviewer, editor
+):
+    submit(article, writer_in_group)
+    approve(article, reviewer)
+    state = task_state_of(article)
+    state.task.specific.on_action(state, reviewer, "approve")
+    page = Page.objects.get(pk=article.pk).specific
+    labels = [
+        str(label)
+        for _, label, _ in page.current_workflow_task.get_actions(page, editor)
+    ]
+    assert labels == [
+        "Request changes",
+        "Sign off and publish",
+        "Sign off and publish with comment",
+    ]
+
+
+def test_sign_off_is_hidden_and_refused_when_the_text_changed_after_review(
+    article, writer_in_group, reviewer, editor, superuser
+):
+    submit(article, writer_in_group)
+    approve(article, reviewer)
+    state = task_state_of(article)
+    state.task.specific.on_action(state, reviewer, "approve")
+    set_passage_text(article, superuser, 1, "NAD+ levels fall sharply with age.")
+    assert action_names(article, editor) == ["reject"]
+    with pytest.raises(PublishBlocked):
+        sign_off(article, editor)
+    article.refresh_from_db()
+    assert not article.live
+    assert task_state_of(article).status == TaskState.STATUS_IN_PROGRESS
+
+
+def test_a_workflow_without_sign_off_does_not_let_a_reviewer_publish(
+    article, writer_in_group, reviewer
+):
+    """Only the sign-off publishes: a workflow of the review step alone ends
+    approved, with the page still a draft for an editor to publish."""
+    workflow = Workflow.objects.get(name="Medical review")
+    workflow.workflow_tasks.filter(task__name="Editorial sign-off").delete()
+    submit(article, writer_in_group)
+    approve(article, reviewer)
+    state = task_state_of(article)
+    state.task.specific.on_action(state, reviewer, "approve")
+    article.refresh_from_db()
+    assert not article.live
+    assert WorkflowState.objects.get(object_id=str(article.pk)).status == "approved"
 
 
 def test_approving_with_an_unapproved_claim_is_refused_and_review_goes_on(
@@ -138,8 +216,7 @@ def test_reviewer_who_saved_the_latest_revision_cannot_approve_the_task(
         state.task.specific.on_action(state, reviewer, "approve")
     assert "approve" in action_names(article, second_reviewer)
     state.task.specific.on_action(state, second_reviewer, "approve")
-    article.refresh_from_db()
-    assert article.live
+    assert task_state_of(article).task.name == "Editorial sign-off"
 
 
 def test_request_changes_returns_the_page_to_the_writer_with_the_notes(
@@ -201,12 +278,17 @@ def test_only_reviewers_may_act_on_the_task_in_the_admin(
     assert not article.live
 
 
-def test_reviewer_approves_the_task_in_the_admin_and_the_page_goes_live(
-    client, article, writer_in_group, reviewer
+def test_reviewer_approves_then_editor_signs_off_in_the_admin_and_it_goes_live(
+    client, article, writer_in_group, reviewer, editor
 ):
     submit(article, writer_in_group)
     approve(article, reviewer)
     client.force_login(reviewer)
+    response = client.post(workflow_action_url(article, "approve"), {"comment": ""})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert not article.live
+    client.force_login(editor)
     response = client.post(workflow_action_url(article, "approve"), {"comment": ""})
     assert response.status_code == 302
     article.refresh_from_db()

@@ -1,0 +1,75 @@
+"""The page editor for gated page types.
+
+Wagtail's editor answers any invalid form with "The page could not be
+saved due to validation errors". When the only objection is the publish
+gate's (the passages no medical reviewer has approved in this form), that
+message is wrong: nothing is wrong with the page as a draft, autosave may
+well have kept it already, and the writer needs to hear that the version
+was *not published* and what to do next. `GatedEditView` says so; every
+other invalid form gets Wagtail's message unchanged.
+
+The editor is registered for each gated page type through a `PageViewSet`
+that changes nothing else (its listing is not used for any parent page).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import ngettext
+from wagtail.admin import messages
+from wagtail.admin.views.pages.edit import EditView
+from wagtail.admin.viewsets.pages import PageViewSet
+
+
+def refused_by_gate_only(form) -> bool:
+    """True when the gate's objection is the form's only error."""
+    problems = getattr(form, "publish_refused", None)
+    if not problems:
+        return False
+    field = form.instance.passages_field
+    if set(form.errors) != {field}:
+        return False
+    return not any(formset.total_error_count() for formset in form.formsets.values())
+
+
+def refused_message(problems) -> str:
+    count = len({problem.block_id for problem in problems})
+    return ngettext(
+        "This version was not published: %(count)d passage needs a medical "
+        "reviewer's approval first (it is marked below). Your changes are "
+        "still here: “Save draft” keeps them, and “Submit to Medical review” "
+        "sends the page to the reviewers.",
+        "This version was not published: %(count)d passages need a medical "
+        "reviewer's approval first (they are marked below). Your changes are "
+        "still here: “Save draft” keeps them, and “Submit to Medical review” "
+        "sends the page to the reviewers.",
+        count,
+    ) % {"count": count}
+
+
+class GatedEditView(EditView):
+    def form_invalid(self, form):
+        if (
+            self.is_cancelling_workflow
+            or self.locked_for_user
+            or self.expects_json_response
+            or not refused_by_gate_only(form)
+        ):
+            return super().form_invalid(form)
+        messages.error(self.request, refused_message(form.publish_refused))
+        self.errors_debug = repr(form.errors)
+        self.has_unsaved_changes = True
+        return self.render_to_response(self.get_context_data())
+
+
+class GatedPageViewSet(PageViewSet):
+    """The views of a gated page type: Wagtail's, with `GatedEditView`."""
+
+    edit_view_class = GatedEditView
+    parent_models = ()  # keep Wagtail's own listings everywhere
+
+
+def gated_page_viewsets(models) -> list[GatedPageViewSet]:
+    return [
+        GatedPageViewSet(name=f"gated_{model._meta.model_name}", model=model)
+        for model in models
+    ]
