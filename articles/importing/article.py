@@ -17,19 +17,23 @@ nothing behind.
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from articles.importing.documents import DocumentBlock, ParsedDocument, read_document
 from articles.models import ArticleIndexPage, ArticlePage
 from evidence.analysis.claims import detect_sentences
+from evidence.analysis.subject import ProposedSubject, propose_subject
 from evidence.library.mentions import MentionMatch, find_mentions, match_mentions
-from evidence.vocab import SUGGESTED_BY_IMPORT, PassageRole, Stance
+from evidence.vocab import SUGGESTED_BY_IMPORT, PassageRole, Route, Stance
 
 SUGGESTED_LOCATOR = SUGGESTED_BY_IMPORT
 STANDFIRST_MAX_SENTENCES = 2
@@ -56,6 +60,35 @@ class ImportReport:
     page: ArticlePage
     headings: int = 0
     passages: list[ImportedPassage] = field(default_factory=list)
+    subject: ProposedSubject = field(default_factory=ProposedSubject)
+
+    @property
+    def subject_text(self) -> str:
+        """The proposed subject for the writer to confirm, in words."""
+        subject = self.subject
+        if not subject:
+            return _(
+                "No subject proposed: the text names no intervention or route "
+                "we know. Set it in the Subject fields."
+            )
+        parts = []
+        if subject.intervention:
+            parts.append(
+                _("intervention %(name)s (named %(count)s times)")
+                % {"name": subject.intervention, "count": subject.intervention_mentions}
+            )
+        if subject.route:
+            parts.append(
+                _("route %(route)s (named %(count)s times)")
+                % {
+                    "route": str(Route(subject.route).label).lower(),
+                    "count": subject.route_mentions,
+                }
+            )
+        return _(
+            "Subject proposed from the text: %(parts)s. Check it in the Subject "
+            "fields; the evidence check warns when the sources studied another."
+        ) % {"parts": "; ".join(parts)}
 
     @property
     def claim_passages(self) -> list[ImportedPassage]:
@@ -92,6 +125,7 @@ class ImportReport:
                 "claims": len(self.claim_passages),
                 "sentences": self.claim_sentence_count,
             },
+            self.subject_text,
             "",
             _("Detected claims:"),
         ]
@@ -173,13 +207,74 @@ def _block_value(block: DocumentBlock, role: str, citations: list[dict]) -> dict
     }
 
 
-def _standfirst(document: ParsedDocument) -> str:
-    """The first sentences of the first paragraph, as the summary."""
-    for block in document.blocks:
-        if block.kind == "paragraph" and block.text:
-            sentences = [v.text for v in detect_sentences(block.text)]
-            return " ".join(sentences[:STANDFIRST_MAX_SENTENCES]) or block.text
-    return document.title
+def take_standfirst(document: ParsedDocument) -> tuple[str, list[DocumentBlock]]:
+    """The standfirst, and the document's blocks without it.
+
+    The standfirst is the first sentences of the first paragraph; they leave
+    the body, so readers do not read them twice: the paragraph keeps only
+    what follows them (with its bold, italics and links), or goes when
+    nothing does. A document that would be left with no passage (a single
+    paragraph) keeps it; one without a paragraph keeps every block, and its
+    title is the standfirst.
+    """
+    original = list(document.blocks)
+    blocks = list(original)
+    for index, block in enumerate(blocks):
+        if block.kind != "paragraph" or not block.text:
+            continue
+        sentences = [v.text for v in detect_sentences(block.text)]
+        cut = _end_of_sentences(block.text, sentences[:STANDFIRST_MAX_SENTENCES])
+        if cut is None:  # the sentences are not found verbatim: take it all
+            standfirst, rest = block.text, ""
+        else:
+            standfirst, rest = block.text[:cut].strip(), block.text[cut:].strip()
+        if rest:
+            blocks[index] = replace(block, text=rest, html=_html_rest(block, rest))
+        else:
+            del blocks[index]
+        if not any(b.kind != "heading" for b in blocks):
+            return standfirst, original
+        return standfirst, blocks
+    return document.title, blocks
+
+
+def _end_of_sentences(text: str, sentences: list[str]) -> int | None:
+    """Where the last of `sentences` ends in `text`, read in order."""
+    end = 0
+    for sentence in sentences:
+        start = text.find(sentence, end)
+        if start < 0:
+            return None
+        end = start + len(sentence)
+    return end if sentences else None
+
+
+_HTML_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|.", re.S)
+
+
+def _html_rest(block: DocumentBlock, rest: str) -> str:
+    """The paragraph's HTML without the sentences the standfirst took: cut
+    where its text reaches `rest`, outside any element; the plain text,
+    escaped, when the cut would fall inside one (a link across sentences)."""
+    skip = len(block.text) - len(rest)
+    seen, depth = 0, 0
+    for token in _HTML_TOKEN.finditer(block.html):
+        value = token.group()
+        if seen >= skip and depth == 0 and not value.isspace():
+            html = block.html[token.start() :].strip()
+            return (
+                html
+                if html_module.unescape(re.sub(r"<[^>]*>", "", html)) == rest
+                else escape(rest)
+            )
+        if value.startswith("<") and len(value) > 1:
+            if value.startswith("</"):
+                depth -= 1
+            elif not value.endswith("/>") and not value.lower().startswith("<br"):
+                depth += 1
+        else:
+            seen += 1
+    return escape(rest)
 
 
 def _unique_slug(parent, title: str) -> str:
@@ -267,11 +362,18 @@ def import_article(filename: str, data: bytes, parent, owner=None) -> ImportRepo
         )
     document = read_document(filename, data)
     with transaction.atomic():
+        standfirst, blocks = take_standfirst(document)
+        document = replace(document, blocks=blocks)
+        subject = propose_subject(
+            "\n".join([document.title, standfirst, *(b.plain_text for b in blocks)])
+        )
         body, passages = build_body(document)
         page = ArticlePage(
             title=document.title,
             slug=_unique_slug(parent, document.title),
-            standfirst=_standfirst(document),
+            standfirst=standfirst,
+            subject_intervention=subject.intervention[:120],
+            subject_route=subject.route,
             body=json.dumps(body),
             owner=owner,
             live=False,
@@ -279,4 +381,6 @@ def import_article(filename: str, data: bytes, parent, owner=None) -> ImportRepo
         parent.add_child(instance=page)
         page.save_revision(user=owner, log_action=True)
     headings = sum(1 for block in body if block["type"] == "heading")
-    return ImportReport(page=page, headings=headings, passages=passages)
+    return ImportReport(
+        page=page, headings=headings, passages=passages, subject=subject
+    )

@@ -129,6 +129,25 @@ def canonical_intervention(value: str) -> str:
     return re.sub(r"\s+", " ", value).lower()
 
 
+def intervention_counts(text: str) -> dict[str, tuple[int, int]]:
+    """Each known intervention named in the text, by its single name: how
+    many times, and where first. A longer name wins its words ("nicotinamide
+    mononucleotide" is NMN, not also nicotinamide)."""
+    spans: list[tuple[int, int, str]] = []
+    for name, regex in _ALIAS_RES:
+        spans += [(m.start(), m.end(), name) for m in regex.finditer(text or "")]
+    spans.sort(key=lambda span: (span[0], -(span[1] - span[0])))
+    counts: dict[str, tuple[int, int]] = {}
+    taken_to = -1
+    for start, end, name in spans:
+        if start < taken_to:
+            continue  # inside a longer name already counted
+        taken_to = end
+        count, first = counts.get(name, (0, start))
+        counts[name] = (count + 1, first)
+    return counts
+
+
 def mentioned_interventions(text: str) -> set[str]:
     """Every known intervention named in the text, by its single name."""
     return {name for name, regex in _ALIAS_RES if regex.search(text or "")}

@@ -55,6 +55,15 @@ def do_import(name, data, parent, owner=None):
     return import_article(name, data, parent, owner=owner)
 
 
+def with_standfirst(page, arrived: list[str]) -> list[str]:
+    """The text as the document had it: the standfirst left the body, so
+    the first paragraph is put back together (issue 14, item 9)."""
+    if arrived and not arrived[0].startswith(page.standfirst):
+        first = f"{page.standfirst} {arrived[0]}"
+        return [first, *arrived[1:]]
+    return arrived
+
+
 def test_careful_seed_arrives_block_for_block(seeds, article_index, writer):
     path = seeds / CAREFUL_SEED
     lines = seed_lines(path)
@@ -65,9 +74,10 @@ def test_careful_seed_arrives_block_for_block(seeds, article_index, writer):
     assert page.title == lines[0]
     assert not page.live
     assert page.owner == writer
-    assert page.standfirst and page.standfirst in plain(
-        texts_of(blocks, "paragraph")[0]
-    )
+    # The standfirst is the opening sentences, and the body does not repeat it.
+    assert page.standfirst and lines[1].startswith(page.standfirst)
+    assert page.standfirst not in plain(texts_of(blocks, "paragraph")[0])
+    assert lines[1].endswith(plain(texts_of(blocks, "paragraph")[0]))
 
     # Every prose line is one heading, paragraph or disclaimer, in order.
     prose = [
@@ -80,7 +90,7 @@ def test_careful_seed_arrives_block_for_block(seeds, article_index, writer):
         for b in blocks
         if b["type"] in {"heading", "paragraph", "callout"}
     ]
-    assert arrived == prose
+    assert with_standfirst(page, arrived) == prose
 
     # Each run of "- •" lines is one list, with every item.
     runs, run = [], []
@@ -123,7 +133,8 @@ def test_promotional_seed_arrives_and_its_claims_are_detected(seeds, article_ind
         b["value"]["text"] if b["type"] == "heading" else plain(b["value"]["text"])
         for b in blocks
     ]
-    assert arrived == lines[1:]
+    assert with_standfirst(report.page, arrived) == lines[1:]
+    assert report.page.standfirst not in plain(blocks[0]["value"]["text"])
     headings = [b["value"] for b in blocks if b["type"] == "heading"]
     assert len(headings) == 9
     assert [h["level"] for h in headings].count("h3") == 5
@@ -218,7 +229,9 @@ def test_markdown_import(article_index):
     source = SourceFactory(authors="Smith AB", year=2020, journal="BMJ")
     text = (
         "# Vitamin D in winter\n\n"
-        "A short guide to **vitamin D** and [sunlight](https://example.org/sun).\n\n"
+        "A short guide to vitamin D for adults. It covers the winter months. "
+        "It is about "
+        "**vitamin D** and [sunlight](https://example.org/sun).\n\n"
         "## What studies found\n\n"
         "Smith et al. (BMJ, 2020) found that vitamin D reduces colds by 12%.\n\n"
         "- Take 10 micrograms a day\n- Eat oily fish\n  - salmon\n\n"
@@ -231,6 +244,9 @@ def test_markdown_import(article_index):
     blocks = body_blocks(report.page)
 
     assert report.page.title == "Vitamin D in winter"
+    assert report.page.standfirst == (
+        "A short guide to vitamin D for adults. It covers the winter months."
+    )
     assert [b["type"] for b in blocks] == [
         "paragraph",
         "heading",
@@ -242,6 +258,10 @@ def test_markdown_import(article_index):
         "callout",
     ]
     first = blocks[0]["value"]["text"]
+    assert first == (
+        '<p>It is about <b>vitamin D</b> and <a href="https://example.org/sun">'
+        "sunlight</a>.</p>"
+    )
     assert "<b>vitamin D</b>" in first
     assert '<a href="https://example.org/sun">sunlight</a>' in first
     assert [blocks[1]["value"]["level"], blocks[6]["value"]["level"]] == ["h2", "h3"]
@@ -292,8 +312,9 @@ def test_docx_import(article_index):
     blocks = body_blocks(report.page)
 
     assert report.page.title == "Sleep and memory"
+    # The one-sentence intro is the standfirst, and is not repeated below it.
+    assert report.page.standfirst == "Sleep matters for everyone."
     assert [b["type"] for b in blocks] == [
-        "paragraph",
         "heading",
         "paragraph",
         "list",
@@ -301,13 +322,10 @@ def test_docx_import(article_index):
         "table",
         "callout",
     ]
-    assert blocks[0]["value"]["text"] == "<p>Sleep <b>matters</b> for everyone.</p>"
-    assert blocks[0]["value"]["role"] == "context"
-    assert blocks[2]["value"]["role"] == "claim"
-    assert [blocks[1]["value"]["level"], blocks[4]["value"]["level"]] == ["h2", "h3"]
-    assert len(blocks[3]["value"]["text"]) == 2
-    assert blocks[5]["value"]["text"]["data"] == [["Age", "Hours"], ["Adult", "7-9"]]
-    assert report.page.standfirst == "Sleep matters for everyone."
+    assert blocks[1]["value"]["role"] == "claim"
+    assert [blocks[0]["value"]["level"], blocks[3]["value"]["level"]] == ["h2", "h3"]
+    assert len(blocks[2]["value"]["text"]) == 2
+    assert blocks[4]["value"]["text"]["data"] == [["Age", "Hours"], ["Adult", "7-9"]]
 
 
 @pytest.mark.parametrize(
@@ -435,6 +453,7 @@ def test_writer_uploads_a_document_and_gets_a_draft(client, article_index):
     assert f"/admin/pages/{page.pk}/edit/" in html
     assert "Smith et al. (2020, BMJ)" in html
     assert "zinc cuts colds by 30%" in html
+    assert "No subject proposed" in html  # zinc is not an intervention we know
 
 
 def test_upload_form_shows_a_bad_file_error_and_creates_nothing(
@@ -468,3 +487,96 @@ def test_upload_page_and_menu_item_for_writers_only(client, article_index):
     outsider = UserFactory(username="outsider")
     client.force_login(outsider)
     assert client.get(reverse("articles_import")).status_code in {302, 403}
+
+
+# The standfirst and the subject (issue 14, item 9) -----------------------------
+
+
+def test_the_standfirst_is_not_repeated_in_the_body(article_index):
+    text = (
+        b"# Magnesium and sleep\n\n"
+        b"Magnesium is a mineral. Many people take it at night.\n\n"
+        b"## The trials\n\n"
+        b"Small trials in older adults found magnesium shortened sleep onset.\n"
+    )
+    report = do_import("magnesium.md", text, article_index)
+    page = report.page
+    assert page.standfirst == "Magnesium is a mineral. Many people take it at night."
+    body = " ".join(plain(t) for t in texts_of(body_blocks(page), "paragraph"))
+    assert "Magnesium is a mineral" not in body
+    assert "Many people take it at night" not in body
+    assert "shortened sleep onset" in body
+
+
+def test_a_link_across_the_cut_keeps_the_text(article_index):
+    text = (
+        b"# Iron\n\n"
+        b"Iron carries oxygen. It is [in meat. And in beans](https://example.org).\n\n"
+        b"## More\n\nIron deficiency causes anaemia.\n"
+    )
+    page = do_import("iron.md", text, article_index).page
+    first = body_blocks(page)[0]["value"]["text"]
+    assert page.standfirst == "Iron carries oxygen. It is in meat."
+    # The link spanned the cut: the rest keeps its words, as plain text.
+    assert first == "<p>And in beans.</p>"
+
+
+def test_the_subject_is_proposed_from_the_text(client, article_index):
+    text = (
+        b"# NAD+ drips\n\n"
+        b"Clinics sell NAD+ by intravenous infusion. A drip takes hours.\n\n"
+        b"## What trials found\n\n"
+        b"Oral NR raised blood NAD+ in a small trial. IV NAD+ has no outcome "
+        b"trials. NAD+ infusions are costly.\n"
+    )
+    report = do_import("drips.md", text, article_index)
+    page = ArticlePage.objects.get(pk=report.page.pk)
+    assert (page.subject_intervention, page.subject_route) == ("NAD+", "intravenous")
+    latest = page.get_latest_revision_as_object()
+    assert (latest.subject_intervention, latest.subject_route) == (
+        "NAD+",
+        "intravenous",
+    )
+    assert "Subject proposed from the text: intervention NAD+ (named 5 times); " in (
+        report.as_text()
+    )
+    # intravenous, infusion(s), drip(s) and IV, the title's "drips" too
+    assert "route intravenous (named 6 times)" in report.as_text()
+
+
+def test_no_subject_is_proposed_when_the_text_names_none(article_index):
+    report = do_import(
+        "walk.md",
+        b"# Walking\n\nWalk daily. It helps.\n\n## Why\n\nWalking lowers blood "
+        b"pressure.",
+        article_index,
+    )
+    assert (report.page.subject_intervention, report.page.subject_route) == ("", "")
+    assert "No subject proposed" in report.as_text()
+
+
+def test_the_proposed_subject_lets_the_other_intervention_warning_fire(
+    article_index,
+):
+    """Issue 14: with the subject left empty, the "other intervention"
+    warning could not fire on an imported article."""
+    from evidence.passages import analyse_passages
+
+    SourceFactory(
+        authors="Martens CR",
+        year=2018,
+        journal="Nature Communications",
+        intervention="Nicotinamide riboside 1,000 mg/day",
+        route="oral",
+    )
+    text = (
+        b"# NAD+ infusions\n\n"
+        b"Clinics sell NAD+ by intravenous drip. A session takes hours.\n\n"
+        b"## Evidence\n\n"
+        b"Martens et al. (Nature Communications, 2018) found that NAD+ therapy "
+        b"raises blood NAD+ levels by 60%.\n"
+    )
+    page = do_import("infusions.md", text, article_index).page
+    version = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    codes = {w.code for a in analyse_passages(version) for w in a.warnings}
+    assert "indirect_evidence" in codes
