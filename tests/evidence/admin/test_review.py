@@ -336,3 +336,15 @@ def test_task_controls_on_the_screen(client, article, writer_in_group, reviewer)
     approve(article, reviewer, certainty="low")
     html = client.get(url(article)).content.decode()
     assert "Approve the medical review" in html
+
+
+def test_a_double_submitted_decision_is_recorded_once(client, article, reviewer):
+    """Pressing "Approve" twice (or resending the form) records one
+    decision (issue 12, rule 4)."""
+    client.force_login(reviewer)
+    claim = blocks(article)[1]["id"]
+    data = form_data(client, article, claim, decision="approve", certainty="low")
+    client.post(url(article), data)
+    response = client.post(url(article), data, follow=True)
+    assert ReviewDecision.objects.count() == 1
+    assert "that decision was already recorded" in response.content.decode()
