@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -79,6 +80,8 @@ def medical_web_page(view: ArticleView) -> dict:
         "reviewedBy": [
             {"@type": "Person", "name": credit.name}
             | ({"jobTitle": credit.credentials} if credit.credentials else {})
+            # Their public profile, absolute on the article's own site.
+            | ({"url": urljoin(url, credit.url)} if url and credit.url else {})
             for credit in view.summary.reviewers
         ],
         "citation": [

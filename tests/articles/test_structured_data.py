@@ -44,7 +44,7 @@ def json_ld(html: str) -> dict:
 
 
 @override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
-def test_article_carries_medical_web_page_json_ld(client, live_article):
+def test_article_carries_medical_web_page_json_ld(client, live_article, reviewer):
     data = json_ld(client.get("/articles/nr-and-nad/").content.decode())
 
     assert data["@context"] == "https://schema.org"
@@ -53,7 +53,12 @@ def test_article_carries_medical_web_page_json_ld(client, live_article):
     assert data["url"] == "http://localhost/articles/nr-and-nad/"
     assert data["lastReviewed"] == live_article.last_reviewed_at.date().isoformat()
     assert data["reviewedBy"] == [
-        {"@type": "Person", "name": "Dr Rhea Okafor", "jobTitle": "MD, MPH"}
+        {
+            "@type": "Person",
+            "name": "Dr Rhea Okafor",
+            "jobTitle": "MD, MPH",
+            "url": f"http://localhost/reviewers/{reviewer.pk}/",
+        }
     ]
     assert data["author"] == [
         {"@type": "Person", "name": "Wren Writer", "jobTitle": "MPH"}

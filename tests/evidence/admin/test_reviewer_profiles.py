@@ -4,6 +4,7 @@ the date declared); the public page links the reviewer's name to a public
 profile page."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -109,6 +110,10 @@ def test_the_byline_links_to_the_public_profile(
     html = client.get("/articles/nr-profile/").content.decode()
     url = reverse("reviewer_profile", args=[reviewer.pk])
     assert f'<a href="{url}">Dr Ada Reviewer, MD, PhD</a>' in html
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+    assert data["reviewedBy"][0]["url"] == f"http://localhost{url}"
 
     profile = client.get(url)
     assert profile.status_code == 200
