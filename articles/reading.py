@@ -47,7 +47,6 @@ from evidence.blocks import HeadingBlock
 from evidence.library.references import format_reference
 from evidence.models import PublishSnapshot, Source
 from evidence.passage_view import (
-    GRADE_ORDER,
     HeadingView,
     PassageView,
     Reference,
@@ -62,7 +61,7 @@ from evidence.passages import (
     raw_blocks,
     read_passages,
 )
-from evidence.vocab import GRADE_WORDS
+from evidence.vocab import GRADE_ORDER, GRADE_WORDS
 
 # Every stored value a reference shows (the MeSH headings are for living
 # evidence, not readers, and a list cannot be a cache key).

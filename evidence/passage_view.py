@@ -35,18 +35,16 @@ from django.utils.translation import gettext as _
 
 from evidence.vocab import (
     CERTAINTY_GRADE,
+    GRADE_ORDER,
     GRADE_WORDS,
+    NON_HUMAN_POPULATIONS,
     SUGGESTED_BY_IMPORT,
-    Grade,
+    SUPPORTING_STANCES,
     PassageRole,
-    Population,
     RetractionStatus,
     Stance,
 )
 
-GRADE_ORDER = [Grade.A, Grade.B, Grade.C, Grade.D]
-NON_HUMAN = frozenset({Population.ANIMAL, Population.CELL})
-SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
 _NO_HTML = mark_safe("")
 
 
@@ -319,7 +317,7 @@ def passage_view(
         markers=markers,
         badge=badge(certainty, citations) if is_claim else None,
         non_human_only=bool(supporting)
-        and all(source.population in NON_HUMAN for source in supporting),
+        and all(source.population in NON_HUMAN_POPULATIONS for source in supporting),
         contradicted=any(stance == Stance.CONTRADICTS for _, stance, _ in citations),
         study=markers[0].reference if parts.get("study") and markers else None,
     )

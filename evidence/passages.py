@@ -18,9 +18,7 @@ from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
 from evidence.analysis.text import text_from_html
 from evidence.blocks import PassageBlock
 from evidence.models import Source
-from evidence.vocab import SUGGESTED_BY_IMPORT, PassageRole, Stance
-
-SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
+from evidence.vocab import SUGGESTED_BY_IMPORT, SUPPORTING_STANCES, PassageRole
 
 # json.dumps(value, separators=(",", ":")) with its encoder made once: the
 # fingerprints of a page's passages are worked out on every view of it.

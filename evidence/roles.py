@@ -89,6 +89,12 @@ def reviewer_credentials(user) -> str:
     return profile.credentials if profile is not None else ""
 
 
+def reviewer_credit(user) -> str:
+    """The reviewer's name with their credentials: "Jane Doe, MD, PhD"."""
+    name, credentials = reviewer_name(user), reviewer_credentials(user)
+    return f"{name}, {credentials}" if credentials else name
+
+
 def reviewer_byline(user) -> str:
     """How a medical reviewer is credited: "Jane Doe, MD, PhD (cardiology)".
 
@@ -97,11 +103,10 @@ def reviewer_byline(user) -> str:
     statement is separate: see `reviewer_disclosure()`.
     """
     profile = _profile(user)
-    name = reviewer_name(user)
-    if profile is None:
-        return name
-    byline = f"{name}, {profile.credentials}" if profile.credentials else name
-    return f"{byline} ({profile.specialty})" if profile.specialty else byline
+    byline = reviewer_credit(user)
+    return (
+        f"{byline} ({profile.specialty})" if profile and profile.specialty else byline
+    )
 
 
 def reviewer_disclosure(user) -> str:

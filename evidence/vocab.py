@@ -32,11 +32,48 @@ class StudyDesign(models.TextChoices):
     EXPERT_OPINION = "expert_opinion", _("Expert opinion")
 
 
+PRECLINICAL_DESIGNS = frozenset({StudyDesign.ANIMAL, StudyDesign.IN_VITRO})
+OBSERVATIONAL_DESIGNS = frozenset(
+    {
+        StudyDesign.COHORT,
+        StudyDesign.CASE_CONTROL,
+        StudyDesign.CROSS_SECTIONAL,
+        StudyDesign.CASE_SERIES,
+    }
+)
+# A design in a reviewer's note ("Starts high: randomised trial").
+DESIGN_WORDS = {
+    StudyDesign.META_ANALYSIS: _("meta-analysis"),
+    StudyDesign.SYSTEMATIC_REVIEW: _("systematic review"),
+    StudyDesign.RCT: _("randomised trial"),
+    StudyDesign.COHORT: _("cohort study (observational)"),
+    StudyDesign.CASE_CONTROL: _("case-control study (observational)"),
+    StudyDesign.CROSS_SECTIONAL: _("cross-sectional study (observational)"),
+    StudyDesign.CASE_SERIES: _("case series"),
+    StudyDesign.ANIMAL: _("animal study"),
+    StudyDesign.IN_VITRO: _("cell or laboratory study"),
+    StudyDesign.EXPERT_OPINION: _("expert opinion"),
+    StudyDesign.NARRATIVE_REVIEW: _("narrative review"),
+    StudyDesign.GUIDELINE: _("guideline"),
+}
+
+
 class Population(models.TextChoices):
     HUMAN = "human", _("Humans")
     ANIMAL = "animal", _("Animals")
     CELL = "cell", _("Cells")
     NONE = "none", _("Not applicable")
+
+
+# Evidence that is not from people: animal and cell studies.
+NON_HUMAN_POPULATIONS = frozenset({Population.ANIMAL, Population.CELL})
+# What the best evidence was studied in, as a reviewer's note says it.
+POPULATION_WORDS = {
+    Population.HUMAN: _("people"),
+    Population.ANIMAL: _("animals"),
+    Population.CELL: _("cells in a laboratory"),
+    Population.NONE: _("no study population"),
+}
 
 
 class Route(models.TextChoices):
@@ -50,6 +87,20 @@ class Route(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+UNSPECIFIED_ROUTES = frozenset({"", Route.NOT_APPLICABLE})
+# A route in a sentence ("intravenous NAD+"); dietary intake counts as oral.
+ROUTE_WORDS = {
+    Route.ORAL: _("oral"),
+    Route.INTRAVENOUS: _("intravenous"),
+    Route.INTRAMUSCULAR: _("intramuscular"),
+    Route.SUBCUTANEOUS: _("subcutaneous"),
+    Route.TOPICAL: _("topical"),
+    Route.INHALED: _("inhaled"),
+    Route.DIETARY: _("dietary"),
+}
+SAME_ROUTE = {Route.DIETARY: Route.ORAL}
+
+
 class Grade(models.TextChoices):
     """GRADE certainty of a body of evidence, as a letter."""
 
@@ -60,6 +111,8 @@ class Grade(models.TextChoices):
 
 
 GRADE_WORDS = {"A": _("high"), "B": _("moderate"), "C": _("low"), "D": _("very low")}
+GRADE_ORDER = (Grade.A, Grade.B, Grade.C, Grade.D)  # strongest first
+LOW_GRADES = frozenset({Grade.C, Grade.D})
 
 
 class RetractionStatus(models.TextChoices):
@@ -67,6 +120,16 @@ class RetractionStatus(models.TextChoices):
     CORRECTION = "correction", _("Correction")
     EXPRESSION_OF_CONCERN = "expression_of_concern", _("Expression of concern")
     RETRACTED = "retracted", _("Retracted")
+
+
+# How serious each retraction status is: a more serious one replaces a
+# lesser one, never the reverse.
+RETRACTION_SEVERITY = {
+    RetractionStatus.NONE: 0,
+    RetractionStatus.CORRECTION: 1,
+    RetractionStatus.EXPRESSION_OF_CONCERN: 2,
+    RetractionStatus.RETRACTED: 3,
+}
 
 
 class Stance(models.TextChoices):
@@ -83,23 +146,13 @@ class Stance(models.TextChoices):
 # locator replaced by where in the source the claim is found.
 SUGGESTED_BY_IMPORT = "suggested by import"
 
+# The stances that count as support for a passage.
+SUPPORTING_STANCES = frozenset({Stance.SUPPORTS, Stance.MENTIONS})
+
 
 class PassageRole(models.TextChoices):
     CLAIM = "claim", _("Claim: states a fact and needs a source")
     CONTEXT = "context", _("Context: framing, transition or disclaimer")
-
-
-HUMAN_DESIGNS = frozenset(
-    {
-        "meta_analysis",
-        "systematic_review",
-        "rct",
-        "cohort",
-        "case_control",
-        "cross_sectional",
-        "case_series",
-    }
-)
 
 
 class Certainty(models.TextChoices):
@@ -112,6 +165,18 @@ class Certainty(models.TextChoices):
 
 
 CERTAINTY_GRADE = {"high": "A", "moderate": "B", "low": "C", "very_low": "D"}
+CERTAINTY_LEVELS = (
+    Certainty.VERY_LOW,
+    Certainty.LOW,
+    Certainty.MODERATE,
+    Certainty.HIGH,
+)  # weakest first
+CERTAINTY_WORDS = {
+    Certainty.HIGH: _("high"),
+    Certainty.MODERATE: _("moderate"),
+    Certainty.LOW: _("low"),
+    Certainty.VERY_LOW: _("very low"),
+}
 
 
 class Decision(models.TextChoices):

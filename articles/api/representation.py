@@ -19,12 +19,13 @@ from django.template.loader import render_to_string
 
 from articles.models import ArticleAuthor, ArticlePage, Author
 from articles.reading import body_views, reference_numbering
-from evidence.models import PublishSnapshot, ReviewerProfile, Source, UnitOutcome
+from evidence.models import PublishSnapshot, Source, UnitOutcome
 from evidence.models.snapshots import APPROVED
 from evidence.passage_view import PassageView
 from evidence.passages import Passage, cited_source_ids, raw_blocks, read_passages
 from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import passage_review
+from evidence.roles import reviewer_credentials, reviewer_name
 
 
 @dataclass
@@ -116,18 +117,6 @@ def _certainties(states) -> dict[str, str]:
     }
 
 
-def _person(user, profiles) -> dict:
-    profile = profiles.get(user.pk)
-    if profile is not None:
-        return {"name": profile.display_name, "credentials": profile.credentials}
-    name, credentials = reviewer_name_without_profile(user)
-    return {"name": name, "credentials": credentials}
-
-
-def reviewer_name_without_profile(user) -> tuple[str, str]:
-    return (user.get_full_name() or user.get_username()), ""
-
-
 def article_payloads(pages, request, latest: bool = False) -> list[dict]:
     """Articles ready for ArticleSerializer, in the order given."""
     pages = list(pages)
@@ -159,9 +148,8 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
         user_ids.update(version.reviewer_ids)
         for state in states.values():
             user_ids.update(user.pk for user in state.reviewers)
-    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
-    profiles = (
-        {p.user_id: p for p in ReviewerProfile.objects.filter(user_id__in=user_ids)}
+    users = (
+        get_user_model().objects.select_related("reviewer_profile").in_bulk(user_ids)
         if user_ids
         else {}
     )
@@ -174,7 +162,10 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
             if credit is None:
                 return None
             return {"name": credit.name, "credentials": credit.credentials}
-        return _person(users[pk], profiles) if pk in users else None
+        if pk not in users:
+            return None
+        user = users[pk]
+        return {"name": reviewer_name(user), "credentials": reviewer_credentials(user)}
 
     author_ids = {pk for version in versions for pk in version.author_ids}
     authors = Author.objects.in_bulk(author_ids) if author_ids else {}

@@ -6,12 +6,9 @@ publishing goes through `evidence.gate.publish.publish_latest`, the same gate
 as the admin, and reviews through `evidence.review.decisions.record_decision`.
 """
 
-import html
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -47,6 +44,7 @@ from articles.api.writing import (
     publish_errors,
 )
 from articles.models import ArticleIndexPage, ArticlePage
+from evidence.analysis.text import text_from_html
 from evidence.api.common import IsStaff, has_admin_access, parse_id
 from evidence.api.serializers import (
     BulkConfirmInputSerializer,
@@ -322,7 +320,7 @@ class ArticleViewSet(viewsets.GenericViewSet):
         lock = page.get_lock()
         if lock is None or not lock.for_user(user):
             return None
-        message = html.unescape(strip_tags(lock.get_message(user) or ""))
+        message = text_from_html(lock.get_message(user) or "", normalised=False)
         return Response(
             {"detail": message or _("This article is locked; ask whoever locked it.")},
             status=status.HTTP_409_CONFLICT,

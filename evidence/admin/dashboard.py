@@ -50,11 +50,6 @@ class DecidedSinceLive:
     decided_at: object  # the newest decision on the page
 
 
-def _latest_version(page):
-    revision = page.latest_revision
-    return revision.as_object() if revision is not None else page
-
-
 def claims_awaiting_review(limit: int = LIST_LIMIT) -> list[AwaitingReview]:
     """Pages in a Medical review task, oldest submission first."""
     task_type = ContentType.objects.get_for_model(MedicalReviewTask)
@@ -77,7 +72,7 @@ def claims_awaiting_review(limit: int = LIST_LIMIT) -> list[AwaitingReview]:
         page = pages.get(int(state.workflow_state.object_id))
         if page is None:
             continue
-        version = _latest_version(page)
+        version = page.get_latest_revision_as_object()
         wanted = [s for s in review_states(version).values() if s.needs_review]
         to_review = sum(not s.is_settled for s in wanted)
         awaiting.append(AwaitingReview(page, state, to_review, len(wanted)))
@@ -98,7 +93,7 @@ def pages_blocked_by_gate(limit: int = LIST_LIMIT) -> list[Blocked]:
     )
     blocked = []
     for page in drafts:
-        problems = publish_problems(_latest_version(page))
+        problems = publish_problems(page.get_latest_revision_as_object())
         if problems:
             blocked.append(Blocked(page, problems))
     return blocked

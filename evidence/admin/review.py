@@ -28,11 +28,7 @@ from evidence.admin.library import can_confirm_grades
 from evidence.admin.living import review_context
 from evidence.admin.workflow import SignOffView, TaskActionView
 from evidence.analysis.calibration import CalibrationWarning
-from evidence.analysis.certainty import (
-    LEVEL_NAMES,
-    CertaintySuggestion,
-    suggest_certainty,
-)
+from evidence.analysis.certainty import CertaintySuggestion, suggest_certainty
 from evidence.analysis.evaluation import page_subject
 from evidence.gate.rules import evaluate
 from evidence.models import MedicalReviewTask, ReviewDecision
@@ -46,7 +42,7 @@ from evidence.review.decisions import (
 )
 from evidence.review.state import PassageReview
 from evidence.roles import is_medical_reviewer, reviewer_byline, reviewer_disclosure
-from evidence.vocab import Certainty, Decision
+from evidence.vocab import CERTAINTY_WORDS, Certainty, Decision
 
 
 @dataclass
@@ -61,7 +57,7 @@ class ReviewRow:
 
     @property
     def suggested_name(self) -> str:
-        return LEVEL_NAMES.get(self.suggestion.level, self.suggestion.level)
+        return CERTAINTY_WORDS.get(self.suggestion.level, self.suggestion.level)
 
     @property
     def block_id(self) -> str:
@@ -173,7 +169,9 @@ class PassageDecisionForm(forms.Form):
                 self.add_error(
                     "certainty_reason",
                     _("You changed the suggested certainty (%(suggested)s): say why.")
-                    % {"suggested": LEVEL_NAMES.get(self.suggested, self.suggested)},
+                    % {
+                        "suggested": CERTAINTY_WORDS.get(self.suggested, self.suggested)
+                    },
                 )
         elif decision == Decision.REQUEST_CHANGES and not data.get("note"):
             self.add_error("note", _("Write a note telling the writer what to change."))
@@ -290,7 +288,9 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
     def success_message(row, data) -> str:
         values = {"position": row.passage.position}
         if data["decision"] == Decision.APPROVE:
-            values["certainty"] = LEVEL_NAMES.get(data["certainty"], data["certainty"])
+            values["certainty"] = CERTAINTY_WORDS.get(
+                data["certainty"], data["certainty"]
+            )
             return _("Passage %(position)s approved: certainty %(certainty)s.") % (
                 values
             )

@@ -24,28 +24,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from evidence.analysis.claims import CAUSAL, STRONG, SentenceVerdict, detect_sentences
-
-SUPPORTING_STANCES = frozenset({"supports", "mentions"})
-LOW_GRADES = frozenset({"C", "D"})
-PRECLINICAL_POPULATIONS = frozenset({"animal", "cell"})
-PRECLINICAL_DESIGNS = frozenset({"animal", "in_vitro"})
-OBSERVATIONAL_DESIGNS = frozenset(
-    {"cohort", "case_control", "cross_sectional", "case_series"}
+from evidence.vocab import (
+    LOW_GRADES,
+    NON_HUMAN_POPULATIONS,
+    OBSERVATIONAL_DESIGNS,
+    PRECLINICAL_DESIGNS,
+    ROUTE_WORDS,
+    SAME_ROUTE,
+    SUPPORTING_STANCES,
+    UNSPECIFIED_ROUTES,
 )
-UNSPECIFIED_ROUTES = frozenset({"", "not_applicable"})
-
-ROUTE_NAMES = {
-    "oral": "oral",
-    "intravenous": "intravenous",
-    "intramuscular": "intramuscular",
-    "subcutaneous": "subcutaneous",
-    "topical": "topical",
-    "inhaled": "inhaled",
-    "dietary": "dietary",
-    "not_applicable": "unspecified-route",
-}
-_SAME_ROUTE = {"dietary": "oral"}
 
 # Each intervention under one name, with the spellings writers use for it.
 INTERVENTION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -171,7 +162,7 @@ def supporting_evidence(evidence: list[EvidenceItem]) -> list[EvidenceItem]:
 
 
 def _same_route(first: str, second: str) -> bool:
-    return _SAME_ROUTE.get(first, first) == _SAME_ROUTE.get(second, second)
+    return SAME_ROUTE.get(first, first) == SAME_ROUTE.get(second, second)
 
 
 def is_direct(item: EvidenceItem, subject: Subject | None) -> bool:
@@ -192,23 +183,38 @@ def is_direct(item: EvidenceItem, subject: Subject | None) -> bool:
     )
 
 
+def _route_words(route: str) -> str:
+    return "" if route in UNSPECIFIED_ROUTES else str(ROUTE_WORDS.get(route, route))
+
+
+def _named(route: str, intervention: str) -> str:
+    """ "intravenous NAD+": a route and an intervention, either blank."""
+    if route and intervention:
+        return _("%(route)s %(intervention)s") % {
+            "route": route,
+            "intervention": intervention,
+        }
+    return route or intervention
+
+
 def describe_subject(subject: Subject) -> str:
     """The subject in words, such as "intravenous NAD+"."""
-    route = ROUTE_NAMES.get(subject.route, subject.route)
-    route = "" if subject.route in UNSPECIFIED_ROUTES else route
+    route = _route_words(subject.route)
     intervention = subject.intervention.strip()
     if not intervention:
-        return f"{route} use" if route else "its subject"
-    return " ".join(part for part in (route, intervention) if part)
+        return _("%(route)s use") % {"route": route} if route else _("its subject")
+    return _named(route, intervention)
 
 
 def describe_source(item: EvidenceItem, subject: Subject | None) -> str:
     """What a source studied, such as "oral NR (a precursor of NAD+)"."""
-    route = "" if item.route in UNSPECIFIED_ROUTES else item.route
-    text = " ".join(part for part in (route, item.intervention.strip()) if part)
-    text = text or "an unnamed intervention"
+    text = _named(_route_words(item.route), item.intervention.strip())
+    text = text or _("an unnamed intervention")
     if subject and is_precursor(item.intervention, subject.intervention):
-        text += f" (a precursor of {canonical_intervention(subject.intervention)})"
+        text = _("%(studied)s (a precursor of %(subject)s)") % {
+            "studied": text,
+            "subject": canonical_intervention(subject.intervention),
+        }
     if item.label:
         text += f" [{item.label}]"
     return text
@@ -226,7 +232,9 @@ def _strongly_worded(claims: list[SentenceVerdict]) -> list[SentenceVerdict]:
 
 def _quote(claim: SentenceVerdict) -> str:
     words = [cue.text for cue in claim.cues if cue.kind in {"shown", "effect"}]
-    return f'"{words[0]}"' if words else "definite wording"
+    if not words:
+        return _("definite wording")
+    return _('"%(word)s"') % {"word": words[0]}
 
 
 def calibration_warnings(
@@ -254,22 +262,28 @@ def calibration_warnings(
             warnings.append(
                 CalibrationWarning(
                     "strong_wording_weak_evidence",
-                    f"The passage says {quote}, but every source behind it is "
-                    "low or very low certainty (grade C or D). Soften the "
-                    'wording (for example "may") or cite stronger evidence.',
+                    _(
+                        "The passage says %(quote)s, but every source behind it "
+                        "is low or very low certainty (grade C or D). Soften the "
+                        'wording (for example "may") or cite stronger evidence.'
+                    )
+                    % {"quote": quote},
                 )
             )
         if all(
-            item.population in PRECLINICAL_POPULATIONS
+            item.population in NON_HUMAN_POPULATIONS
             or item.study_design in PRECLINICAL_DESIGNS
             for item in support
         ):
             warnings.append(
                 CalibrationWarning(
                     "strong_wording_preclinical",
-                    f"The passage says {quote}, but the only evidence comes "
-                    "from animal or cell studies. Say so in the text (for "
-                    'example "in mice") or cite human studies.',
+                    _(
+                        "The passage says %(quote)s, but the only evidence comes "
+                        "from animal or cell studies. Say so in the text (for "
+                        'example "in mice") or cite human studies.'
+                    )
+                    % {"quote": quote},
                 )
             )
         causal = [
@@ -281,10 +295,13 @@ def calibration_warnings(
             warnings.append(
                 CalibrationWarning(
                     "causal_wording_observational",
-                    f"The passage says {_quote(causal[0])}, which states a "
-                    "cause, but the sources are observational studies only: "
-                    "they show that two things go together, not that one "
-                    'causes the other. Use wording such as "is linked to".',
+                    _(
+                        "The passage says %(quote)s, which states a cause, but "
+                        "the sources are observational studies only: they show "
+                        "that two things go together, not that one causes the "
+                        'other. Use wording such as "is linked to".'
+                    )
+                    % {"quote": _quote(causal[0])},
                 )
             )
     indirect = _indirect_warning(claims, support, subject)
@@ -319,14 +336,19 @@ def _indirect_warning(
     if any(is_direct(item, subject) for item in support):
         return None
     sources = "; ".join(describe_source(item, subject) for item in support)
-    message = (
-        f"The article is about {describe_subject(subject)}, but every "
-        f"supporting source studied something else: {sources}."
-    )
-    if any(is_precursor(item.intervention, subject.intervention) for item in support):
-        message += (
-            " A precursor is not the same as the substance itself: the body "
-            "has to convert it, and the amount that arrives differs."
+    parts = [
+        _(
+            "The article is about %(subject)s, but every supporting source "
+            "studied something else: %(sources)s."
         )
-    message += " Say what was studied, or cite direct evidence."
-    return CalibrationWarning("indirect_evidence", message)
+        % {"subject": describe_subject(subject), "sources": sources}
+    ]
+    if any(is_precursor(item.intervention, subject.intervention) for item in support):
+        parts.append(
+            _(
+                "A precursor is not the same as the substance itself: the body "
+                "has to convert it, and the amount that arrives differs."
+            )
+        )
+    parts.append(_("Say what was studied, or cite direct evidence."))
+    return CalibrationWarning("indirect_evidence", " ".join(parts))

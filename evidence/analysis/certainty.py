@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from evidence.analysis.calibration import (
     EvidenceItem,
     Subject,
@@ -31,17 +33,17 @@ from evidence.analysis.calibration import (
     is_direct,
     supporting_evidence,
 )
-from evidence.vocab import CERTAINTY_GRADE, Certainty
-
-LEVELS = (Certainty.VERY_LOW, Certainty.LOW, Certainty.MODERATE, Certainty.HIGH)
-LEVEL_NAMES = {
-    Certainty.HIGH: "high",
-    Certainty.MODERATE: "moderate",
-    Certainty.LOW: "low",
-    Certainty.VERY_LOW: "very low",
-}
-
-CERTAINTY_FOR_GRADE = {grade: level for level, grade in CERTAINTY_GRADE.items()}
+from evidence.vocab import (
+    CERTAINTY_GRADE,
+    CERTAINTY_LEVELS,
+    CERTAINTY_WORDS,
+    DESIGN_WORDS,
+    POPULATION_WORDS,
+    Certainty,
+    Population,
+    Stance,
+    StudyDesign,
+)
 
 IMPRECISION_THRESHOLD = 100
 
@@ -57,20 +59,6 @@ DESIGN_START = {
     "in_vitro": Certainty.VERY_LOW,
     "expert_opinion": Certainty.VERY_LOW,
     "narrative_review": Certainty.VERY_LOW,
-}
-DESIGN_NAMES = {
-    "meta_analysis": "meta-analysis",
-    "systematic_review": "systematic review",
-    "rct": "randomised trial",
-    "cohort": "cohort study (observational)",
-    "case_control": "case-control study (observational)",
-    "cross_sectional": "cross-sectional study (observational)",
-    "case_series": "case series",
-    "animal": "animal study",
-    "in_vitro": "cell or laboratory study",
-    "expert_opinion": "expert opinion",
-    "narrative_review": "narrative review",
-    "guideline": "guideline",
 }
 
 
@@ -88,7 +76,7 @@ class CertaintySuggestion:
 
 def starting_level(item: EvidenceItem) -> Certainty:
     """Where a single source starts before any step down."""
-    if item.study_design == "guideline":
+    if item.study_design == StudyDesign.GUIDELINE:
         if item.grade in {"A", "B"}:
             return Certainty.MODERATE
         return Certainty.VERY_LOW
@@ -96,61 +84,76 @@ def starting_level(item: EvidenceItem) -> Certainty:
 
 
 def _name(item: EvidenceItem) -> str:
-    design = DESIGN_NAMES.get(item.study_design, item.study_design or "source")
-    return f"{design} ({item.label})" if item.label else design
+    design = DESIGN_WORDS.get(item.study_design, item.study_design or _("source"))
+    if not item.label:
+        return str(design)
+    return _("%(design)s (%(label)s)") % {"design": design, "label": item.label}
 
 
 def _start_reason(item: EvidenceItem, level: Certainty) -> str:
-    reason = f"Starts {LEVEL_NAMES[level]}: {_name(item)}"
-    if item.study_design == "guideline":
-        if level is Certainty.MODERATE:
-            reason += (
-                f" that reports grade {item.grade} evidence itself; a guideline "
-                "panel has already weighed the studies, but the studies are "
-                "not cited here"
-            )
-        else:
-            reason += (
-                " without graded evidence of its own; cite the studies it relies on"
-            )
-    return reason
-
-
-def _step_down(level: Certainty) -> Certainty:
-    return LEVELS[max(0, LEVELS.index(level) - 1)]
-
-
-def _indirectness(best: list[EvidenceItem], subject: Subject | None) -> str | None:
-    if any(item.population == "human" and is_direct(item, subject) for item in best):
-        return None
-    item = best[0]
-    if item.population != "human":
-        population = {
-            "animal": "animals",
-            "cell": "cells in a laboratory",
-            "none": "no study population",
-        }.get(item.population, item.population or "an unknown population")
-        return f"Down one: indirect — the best evidence is in {population}"
-    studied = describe_source(item, subject)
+    names = {"level": CERTAINTY_WORDS[level], "source": _name(item)}
+    if item.study_design != StudyDesign.GUIDELINE:
+        return _("Starts %(level)s: %(source)s") % names
+    if level is Certainty.MODERATE:
+        return _(
+            "Starts %(level)s: %(source)s that reports grade %(grade)s evidence "
+            "itself; a guideline panel has already weighed the studies, but the "
+            "studies are not cited here"
+        ) % {**names, "grade": item.grade}
     return (
-        f"Down one: indirect — {studied}, article is about "
-        f"{describe_subject(subject) if subject else 'another intervention'}"
+        _(
+            "Starts %(level)s: %(source)s without graded evidence of its own; "
+            "cite the studies it relies on"
+        )
+        % names
     )
 
 
+def _step_down(level: Certainty) -> Certainty:
+    return CERTAINTY_LEVELS[max(0, CERTAINTY_LEVELS.index(level) - 1)]
+
+
+def _indirectness(best: list[EvidenceItem], subject: Subject | None) -> str | None:
+    if any(
+        item.population == Population.HUMAN and is_direct(item, subject)
+        for item in best
+    ):
+        return None
+    item = best[0]
+    if item.population != Population.HUMAN:
+        population = POPULATION_WORDS.get(
+            item.population, item.population or _("an unknown population")
+        )
+        return _("indirect — the best evidence is in %(population)s") % {
+            "population": population
+        }
+    return _("indirect — %(studied)s, article is about %(subject)s") % {
+        "studied": describe_source(item, subject),
+        "subject": describe_subject(subject) if subject else _("another intervention"),
+    }
+
+
 def _imprecision(support: list[EvidenceItem]) -> str | None:
-    human = [item for item in support if item.population == "human"]
+    human = [item for item in support if item.population == Population.HUMAN]
     sizes = [item.sample_size for item in human if item.sample_size]
     if not human:
         return None
     if not sizes:
-        return "Down one: imprecise — no supporting human study reports its size"
+        return _("imprecise — no supporting human study reports its size")
     largest = max(sizes)
     if largest < IMPRECISION_THRESHOLD:
-        return (
-            f"Down one: imprecise — the largest supporting human study had "
-            f"{largest} participants (fewer than {IMPRECISION_THRESHOLD})"
-        )
+        return _(
+            "imprecise — the largest supporting human study had %(largest)s "
+            "participants (fewer than %(threshold)s)"
+        ) % {"largest": largest, "threshold": IMPRECISION_THRESHOLD}
+    return None
+
+
+def _inconsistency(evidence: list[EvidenceItem]) -> str | None:
+    if any(
+        item.stance == Stance.CONTRADICTS and not item.retracted for item in evidence
+    ):
+        return _("inconsistent — at least one cited source contradicts the claim")
     return None
 
 
@@ -164,34 +167,29 @@ def suggest_certainty(
     """
     support = supporting_evidence(evidence)
     reasons: list[str] = [
-        f"Not counted: retracted source ({item.label or _name(item)})"
+        _("Not counted: retracted source (%(source)s)")
+        % {"source": item.label or _name(item)}
         for item in evidence
         if item.retracted
     ]
     if not support:
-        reasons.append("Very low: no supporting evidence is cited")
+        reasons.append(_("Very low: no supporting evidence is cited"))
         return CertaintySuggestion(Certainty.VERY_LOW.value, tuple(reasons))
-    level = max((starting_level(item) for item in support), key=LEVELS.index)
+    level = max((starting_level(item) for item in support), key=CERTAINTY_LEVELS.index)
     best = [item for item in support if starting_level(item) is level]
-    best.sort(key=lambda item: (item.population != "human", item.label))
+    best.sort(key=lambda item: (item.population != Population.HUMAN, item.label))
     reasons.append(_start_reason(best[0], level))
     steps = [
         _indirectness(best, subject),
         _imprecision(support),
-        (
-            "Down one: inconsistent — at least one cited source contradicts the claim"
-            if any(
-                item.stance == "contradicts" and not item.retracted for item in evidence
-            )
-            else None
-        ),
+        _inconsistency(evidence),
     ]
     for step in steps:
         if step is None:
             continue
         if level is Certainty.VERY_LOW:
-            reasons.append(step.replace("Down one", "Already very low"))
+            reasons.append(_("Already very low: %(reason)s") % {"reason": step})
             continue
         level = _step_down(level)
-        reasons.append(step)
+        reasons.append(_("Down one: %(reason)s") % {"reason": step})
     return CertaintySuggestion(level.value, tuple(reasons))

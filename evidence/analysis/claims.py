@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from evidence.analysis import claim_model, lexicon
 from evidence.analysis.sentences import sentence_spans, split_sentences
-from evidence.analysis.text import normalise, text_from_html
+from evidence.analysis.text import normalise
 
 STRONG = "strong"
 CAUSAL = "causal"
@@ -56,22 +58,11 @@ class SentenceVerdict:
     strength: str
 
 
-def html_to_text(html_text: str) -> str:
-    """Plain text of a stored rich-text passage, as the page shows it.
-
-    Block elements (paragraphs, headings, list items) become paragraphs of
-    their own so a heading is never run into the sentence after it; inline
-    tags disappear and entities are decoded (see ``text.text_from_html``).
-    """
-    return text_from_html(html_text)
-
-
 __all__ = [
     "detect_paragraphs",
     "detect_sentences",
     "format_report_text",
     "has_claim",
-    "html_to_text",
     "split_sentences",
 ]
 
@@ -366,16 +357,21 @@ def format_report_text(report: dict) -> str:
     claims = sum(1 for p in paragraphs for s in p["sentences"] if s["is_claim"])
     total = sum(len(p["sentences"]) for p in paragraphs)
     lines = [
-        f"{claims} of {total} sentences make a claim that needs a source "
-        f"({len(paragraphs)} paragraphs).",
+        _(
+            "%(claims)s of %(total)s sentences make a claim that needs a source "
+            "(%(paragraphs)s paragraphs)."
+        )
+        % {"claims": claims, "total": total, "paragraphs": len(paragraphs)},
     ]
     for number, paragraph in enumerate(paragraphs, start=1):
-        status = "CLAIM" if paragraph["is_claim"] else "no claim"
+        status = _("CLAIM") if paragraph["is_claim"] else _("no claim")
         lines.append("")
-        lines.append(f"Paragraph {number}: {status}")
+        lines.append(
+            _("Paragraph %(number)s: %(status)s") % {"number": number, "status": status}
+        )
         for sentence in paragraph["sentences"]:
             if sentence["is_claim"]:
-                mark = "[claim, hedged]" if sentence["hedged"] else "[claim]"
+                mark = _("[claim, hedged]") if sentence["hedged"] else _("[claim]")
             else:
                 mark = "[-]"
             lines.append(f"  {mark} {sentence['text']}")
@@ -383,5 +379,5 @@ def format_report_text(report: dict) -> str:
                 cues = "; ".join(
                     f'{cue["kind"]}: "{cue["text"]}"' for cue in sentence["cues"]
                 )
-                lines.append(f"      because of {cues}")
+                lines.append("      " + _("because of %(cues)s") % {"cues": cues})
     return "\n".join(lines)

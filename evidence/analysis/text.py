@@ -224,14 +224,19 @@ _SPACES_RE = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n\s*")
 
 
-def text_from_html(value: str) -> str:
-    """The words a page shows for stored rich text, normalised.
+def text_from_html(value: str, *, normalised: bool = True) -> str:
+    """The words a page shows for stored rich text, normalised: the one
+    HTML-to-text helper.
 
     Block elements (paragraphs, headings, list items, table rows) become
     paragraphs separated by a blank line, so a heading never runs into the
     sentence after it; ``<br>`` is a line break; table cells are separated
     by " | "; other tags disappear; entities are decoded after the tags are
     gone, so an escaped "&lt;Cures arthritis&gt;" stays text.
+
+    ``normalised=False`` keeps the characters as they came (no NFKC, no
+    invisible characters removed), for outside metadata such as a title's
+    "m²"; spaces are tidied either way.
     """
     if not value:
         return ""
@@ -243,7 +248,7 @@ def text_from_html(value: str) -> str:
     value = _BLOCK_TAG_RE.sub("\n\n", value)
     value = _TAG_RE.sub("", value)
     value = html.unescape(value)
-    return _tidy(normalise(value).text)
+    return _tidy(normalise(value).text if normalised else value)
 
 
 def plain_value(value: str) -> str:

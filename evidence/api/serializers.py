@@ -12,6 +12,7 @@ from evidence.library.safeguards import (
 )
 from evidence.limits import refuse_control_characters
 from evidence.models import ReviewDecision, Source
+from evidence.roles import reviewer_credentials, reviewer_name
 from evidence.vocab import Certainty, Decision
 
 MAX_DETECT_CHARS = 100_000
@@ -153,14 +154,6 @@ class ReviewerSerializer(serializers.Serializer):
     credentials = serializers.CharField(allow_blank=True)
 
 
-def reviewer_name(user) -> tuple[str, str]:
-    """The name and credentials a reviewer is credited with."""
-    profile = getattr(user, "reviewer_profile", None)  # None when missing
-    if profile is not None:
-        return profile.display_name, profile.credentials
-    return (user.get_full_name() or user.get_username()), ""
-
-
 class ReviewDecisionSerializer(serializers.ModelSerializer):
     """A medical reviewer's decision on one passage, as recorded."""
 
@@ -186,8 +179,12 @@ class ReviewDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_reviewer(self, decision) -> ReviewerSerializer:
-        name, credentials = reviewer_name(decision.reviewer)
-        return {"id": decision.reviewer_id, "name": name, "credentials": credentials}
+        user = decision.reviewer
+        return {
+            "id": decision.reviewer_id,
+            "name": reviewer_name(user),
+            "credentials": reviewer_credentials(user),
+        }
 
 
 class ReviewInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -38,7 +38,6 @@ from evidence import library
 from evidence.library import ratelimits
 from evidence.library.ingest import classify, crossref, files, pubmed
 from evidence.library.ingest.records import (
-    SEVERITY,
     IngestError,
     NoticeTarget,
     RetractionNotice,
@@ -46,7 +45,7 @@ from evidence.library.ingest.records import (
 )
 from evidence.library.matching import find_existing
 from evidence.models import Source
-from evidence.vocab import RetractionStatus, Route
+from evidence.vocab import RETRACTION_SEVERITY, RetractionStatus, Route
 
 logger = logging.getLogger(__name__)
 
@@ -319,7 +318,9 @@ def _grade_note(record_grade: str, source: Source) -> str:
 
 def _apply_retraction(source: Source, fields: dict, changes: list[str]) -> None:
     status = fields.get("retraction_status") or RetractionStatus.NONE
-    if SEVERITY.get(status, 0) > SEVERITY.get(source.retraction_status, 0):
+    if RETRACTION_SEVERITY.get(status, 0) > RETRACTION_SEVERITY.get(
+        source.retraction_status, 0
+    ):
         source.retraction_status = status
         source.retraction_notice_url = fields.get("retraction_notice_url", "")
         source.retraction_date = fields.get("retraction_date")

@@ -26,10 +26,9 @@ from evidence.library.importing import (
     RETRACTION_FIELDS,
     STUDY_FIELDS,
 )
-from evidence.library.ingest.records import SEVERITY
 from evidence.library.matching import differ
 from evidence.models import Source
-from evidence.vocab import Route, Stance
+from evidence.vocab import RETRACTION_SEVERITY, Route, Stance
 
 logger = logging.getLogger(__name__)
 
@@ -243,9 +242,9 @@ def _fill_from(keep: Source, duplicate: Source) -> list[str]:
         keep.grade_confirmed_by = duplicate.grade_confirmed_by
         keep.grade_confirmed_at = duplicate.grade_confirmed_at
         filled.append("grade_confirmed_by")
-    if SEVERITY.get(duplicate.retraction_status, 0) > SEVERITY.get(
-        keep.retraction_status, 0
-    ):
+    if RETRACTION_SEVERITY.get(
+        duplicate.retraction_status, 0
+    ) > RETRACTION_SEVERITY.get(keep.retraction_status, 0):
         for name in (*RETRACTION_FIELDS, "retraction_checked_at"):
             setattr(keep, name, getattr(duplicate, name))
         filled.append("retraction_status")

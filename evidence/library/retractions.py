@@ -45,13 +45,12 @@ from evidence import library
 from evidence.library import ratelimits
 from evidence.library.ingest import crossref, pubmed
 from evidence.library.ingest.records import (
-    SEVERITY,
     IngestError,
     RetractionNotice,
     strongest_notice,
 )
 from evidence.models import Source
-from evidence.vocab import RetractionStatus
+from evidence.vocab import RETRACTION_SEVERITY, RetractionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def apply_notices(
     best = strongest_notice(notices)
     found = best.status if best else RetractionStatus.NONE
     check = RetractionCheck(source, before, before, notices)
-    rank, current_rank = SEVERITY[found], SEVERITY[before]
+    rank, current_rank = RETRACTION_SEVERITY[found], RETRACTION_SEVERITY[before]
     fields = ["retraction_checked_at"]
     if rank > current_rank or (
         rank == current_rank and best and not source.retraction_notice_url

@@ -28,9 +28,9 @@ from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from evidence.library.ingest.records import SEVERITY
 from evidence.models import EVIDENCE_FIELDS, Source
 from evidence.roles import is_medical_reviewer
+from evidence.vocab import RETRACTION_SEVERITY
 
 EVIDENCE_CHANGE_LOG_ACTION = "evidence.evidence_change"
 FACT_FIELDS = ("study_design", "population", "sample_size", "intervention", "route")
@@ -78,7 +78,7 @@ def weakenings(source: Source) -> list[Weakening]:
         return []
     found = []
     old, new = before["retraction_status"], source.retraction_status
-    if SEVERITY.get(new, 0) < SEVERITY.get(old, 0):
+    if RETRACTION_SEVERITY.get(new, 0) < RETRACTION_SEVERITY.get(old, 0):
         found.append(Weakening("retraction_status", old, new))
     if before["grade_confirmed_by_id"] is not None and before["grade"] != source.grade:
         found.append(Weakening("grade", before["grade"], source.grade))

@@ -46,6 +46,7 @@ from evidence.passages import read_passages
 from evidence.review.data import review_states
 from evidence.review.decisions import ReviewRefused, record_decision
 from evidence.review.state import Status
+from evidence.roles import reviewer_credit
 from evidence.vocab import Decision
 
 logger = logging.getLogger(__name__)
@@ -73,13 +74,6 @@ def site_interval() -> int:
     return ReviewScheduleSettings.load().interval_months
 
 
-def _reviewer_name(user) -> str:
-    profile = getattr(user, "reviewer_profile", None)
-    if profile is not None:
-        return str(profile)
-    return user.get_full_name() or user.get_username()
-
-
 def _due(schedule: ReviewSchedule, interval: int) -> datetime.date | None:
     if schedule.last_reviewed_at is None:
         return None
@@ -102,7 +96,7 @@ def sync_schedule(page, interval: int | None = None) -> ReviewSchedule | None:
     schedule.last_reviewed_at = page.last_reviewed_at or page.first_published_at
     if page.pk is not None:
         schedule.reviewer_names = ", ".join(
-            _reviewer_name(user)
+            reviewer_credit(user)
             for user in page.reviewed_by.select_related("reviewer_profile").order_by(
                 "pk"
             )

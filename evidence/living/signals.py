@@ -3,9 +3,9 @@
 from django.db.models.signals import post_save, pre_save
 from wagtail.signals import page_published
 
-from evidence.library.ingest.records import SEVERITY
 from evidence.living import schedule, watch
 from evidence.models import ReviewDecision, ReviewScheduleSettings, Source
+from evidence.vocab import RETRACTION_SEVERITY
 
 
 def page_went_live(sender, instance, **kwargs):
@@ -33,7 +33,9 @@ def source_saved(sender, instance, raw=False, created=False, **kwargs):
     before = getattr(instance, "_status_before", None)
     if raw or created or before is None:
         return
-    if SEVERITY.get(instance.retraction_status, 0) > SEVERITY.get(before, 0):
+    if RETRACTION_SEVERITY.get(instance.retraction_status, 0) > RETRACTION_SEVERITY.get(
+        before, 0
+    ):
         watch.raise_source_flags(instance)
 
 

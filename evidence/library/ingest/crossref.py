@@ -21,18 +21,15 @@ since some publishers mark retractions only that way.
 from __future__ import annotations
 
 import datetime
-import html
 import re
 import time
 from urllib.parse import quote
 
 import httpx
 
+from evidence.analysis.text import text_from_html
 from evidence.library.ingest import http
 from evidence.library.ingest.records import (
-    CORRECTION,
-    EXPRESSION_OF_CONCERN,
-    RETRACTED,
     IngestError,
     NoticeTarget,
     RetractionNotice,
@@ -40,21 +37,20 @@ from evidence.library.ingest.records import (
     _,
     doi_url,
 )
-from evidence.vocab import is_valid_doi, normalize_doi
+from evidence.vocab import RetractionStatus, is_valid_doi, normalize_doi
 
 API = "https://api.crossref.org"
 SERVICE = "Crossref"
 UPDATE_STATUS = {
-    "retraction": RETRACTED,
-    "withdrawal": RETRACTED,
-    "removal": RETRACTED,
-    "expression_of_concern": EXPRESSION_OF_CONCERN,
-    "correction": CORRECTION,
-    "erratum": CORRECTION,
-    "corrigendum": CORRECTION,
-    "partial_retraction": CORRECTION,
+    "retraction": RetractionStatus.RETRACTED,
+    "withdrawal": RetractionStatus.RETRACTED,
+    "removal": RetractionStatus.RETRACTED,
+    "expression_of_concern": RetractionStatus.EXPRESSION_OF_CONCERN,
+    "correction": RetractionStatus.CORRECTION,
+    "erratum": RetractionStatus.CORRECTION,
+    "corrigendum": RetractionStatus.CORRECTION,
+    "partial_retraction": RetractionStatus.CORRECTION,
 }
-_TAG = re.compile(r"<[^>]+>")
 _RETRACTED_TITLE = re.compile(r"^\s*(?:retracted|withdrawn)\b\s*(?:article)?\s*:", re.I)
 
 
@@ -145,8 +141,7 @@ def notices_about(doi: str, records: list[SourceRecord]) -> list[RetractionNotic
 def _text(value) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
-    value = html.unescape(_TAG.sub("", str(value or "")))
-    return " ".join(value.split())
+    return " ".join(text_from_html(str(value or ""), normalised=False).split())
 
 
 def _date(value) -> datetime.date | None:
@@ -222,8 +217,13 @@ def parse_work(message: dict) -> SourceRecord:
     for entry in message.get("update-to") or []:
         about_self = normalize_doi(entry.get("DOI", "")) == doi
         _add_update(record, entry, about_self=about_self)
-    if _RETRACTED_TITLE.match(title) and record.retraction_status != RETRACTED:
-        record.add_notice(RetractionNotice(status=RETRACTED, doi=doi, source="title"))
+    if (
+        _RETRACTED_TITLE.match(title)
+        and record.retraction_status != RetractionStatus.RETRACTED
+    ):
+        record.add_notice(
+            RetractionNotice(status=RetractionStatus.RETRACTED, doi=doi, source="title")
+        )
     record.apply_notices()
     return record
 

@@ -34,9 +34,6 @@ from defusedxml.ElementTree import fromstring
 
 from evidence.library.ingest import http
 from evidence.library.ingest.records import (
-    CORRECTION,
-    EXPRESSION_OF_CONCERN,
-    RETRACTED,
     IngestError,
     NoticeTarget,
     RetractionNotice,
@@ -44,7 +41,12 @@ from evidence.library.ingest.records import (
     _,
     pubmed_url,
 )
-from evidence.vocab import is_valid_pmid, normalize_doi, normalize_pmid
+from evidence.vocab import (
+    RetractionStatus,
+    is_valid_pmid,
+    normalize_doi,
+    normalize_pmid,
+)
 
 EUTILS = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 SERVICE = "PubMed"
@@ -52,19 +54,19 @@ BATCH_SIZE = 200
 
 # Comment types that point at a notice about this paper.
 NOTICE_IN = {
-    "RetractionIn": RETRACTED,
-    "ExpressionOfConcernIn": EXPRESSION_OF_CONCERN,
-    "ErratumIn": CORRECTION,
-    "CorrectedandRepublishedIn": CORRECTION,
-    "PartialRetractionIn": CORRECTION,
+    "RetractionIn": RetractionStatus.RETRACTED,
+    "ExpressionOfConcernIn": RetractionStatus.EXPRESSION_OF_CONCERN,
+    "ErratumIn": RetractionStatus.CORRECTION,
+    "CorrectedandRepublishedIn": RetractionStatus.CORRECTION,
+    "PartialRetractionIn": RetractionStatus.CORRECTION,
 }
 # Comment types on a notice that point at the paper it is about.
 NOTICE_OF = {
-    "RetractionOf": RETRACTED,
-    "ExpressionOfConcernFor": EXPRESSION_OF_CONCERN,
-    "ErratumFor": CORRECTION,
-    "CorrectedandRepublishedFrom": CORRECTION,
-    "PartialRetractionOf": CORRECTION,
+    "RetractionOf": RetractionStatus.RETRACTED,
+    "ExpressionOfConcernFor": RetractionStatus.EXPRESSION_OF_CONCERN,
+    "ErratumFor": RetractionStatus.CORRECTION,
+    "CorrectedandRepublishedFrom": RetractionStatus.CORRECTION,
+    "PartialRetractionOf": RetractionStatus.CORRECTION,
 }
 RETRACTED_TYPES = {"retracted publication"}
 NOTICE_TYPES = {
@@ -283,15 +285,20 @@ def _apply_notices(record: SourceRecord, citation: Element, types: set[str]) -> 
             record.notice_of.append(
                 NoticeTarget(status=NOTICE_OF[ref_type], pmid=pmid, source="pubmed")
             )
-    if types & RETRACTED_TYPES and record.retraction_status != RETRACTED:
-        record.add_notice(RetractionNotice(status=RETRACTED, source="pubmed"))
+    if (
+        types & RETRACTED_TYPES
+        and record.retraction_status != RetractionStatus.RETRACTED
+    ):
+        record.add_notice(
+            RetractionNotice(status=RetractionStatus.RETRACTED, source="pubmed")
+        )
     if types & NOTICE_TYPES and not record.notice_of:
         status = (
-            RETRACTED
+            RetractionStatus.RETRACTED
             if types & {"retraction of publication", "retraction notice"}
-            else EXPRESSION_OF_CONCERN
+            else RetractionStatus.EXPRESSION_OF_CONCERN
             if "expression of concern" in types
-            else CORRECTION
+            else RetractionStatus.CORRECTION
         )
         record.notice_of.append(NoticeTarget(status=status, source="pubmed"))
 
@@ -457,9 +464,13 @@ def _summary_record(
     )
     lowered = {t.lower() for t in types}
     if lowered & RETRACTED_TYPES:
-        record.add_notice(RetractionNotice(status=RETRACTED, source="pubmed"))
+        record.add_notice(
+            RetractionNotice(status=RetractionStatus.RETRACTED, source="pubmed")
+        )
     if lowered & {"retraction of publication"}:
-        record.notice_of.append(NoticeTarget(status=RETRACTED, source="pubmed"))
+        record.notice_of.append(
+            NoticeTarget(status=RetractionStatus.RETRACTED, source="pubmed")
+        )
     return record
 
 

@@ -22,16 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from evidence.limits import without_control_characters
+from evidence.vocab import RETRACTION_SEVERITY, RetractionStatus
 
 ORIGINS = ("crossref", "pubmed", "bibtex", "ris", "csl-json")
 
-NONE = "none"
-CORRECTION = "correction"
-EXPRESSION_OF_CONCERN = "expression_of_concern"
-RETRACTED = "retracted"
-# How serious each retraction status is: a more serious one replaces a
-# lesser one, never the reverse.
-SEVERITY = {NONE: 0, CORRECTION: 1, EXPRESSION_OF_CONCERN: 2, RETRACTED: 3}
 
 SOURCE_FIELDS = (
     "title",
@@ -143,12 +137,18 @@ def strongest_notice(
     and among equals the earliest dated one."""
     best = None
     for notice in notices:
-        if notice.status not in SEVERITY or notice.status == NONE:
+        if (
+            notice.status not in RETRACTION_SEVERITY
+            or notice.status == RetractionStatus.NONE
+        ):
             continue
         if best is None:
             best = notice
             continue
-        rank, best_rank = SEVERITY[notice.status], SEVERITY[best.status]
+        rank, best_rank = (
+            RETRACTION_SEVERITY[notice.status],
+            RETRACTION_SEVERITY[best.status],
+        )
         earlier = notice.date and (best.date is None or notice.date < best.date)
         if rank > best_rank or (rank == best_rank and earlier):
             best = notice
@@ -177,7 +177,7 @@ class SourceRecord:
     route: str = ""
     grade: str = ""
     grade_rationale: str = ""
-    retraction_status: str = NONE
+    retraction_status: str = RetractionStatus.NONE
     retraction_notice_url: str = ""
     retraction_date: datetime.date | None = None
     publication_types: list[str] = field(default_factory=list)
@@ -227,7 +227,7 @@ class SourceRecord:
         """Set retraction_status, notice URL and date from the notices."""
         best = strongest_notice(self.retraction_notices)
         if best is None:
-            self.retraction_status = NONE
+            self.retraction_status = RetractionStatus.NONE
             self.retraction_notice_url = ""
             self.retraction_date = None
             return

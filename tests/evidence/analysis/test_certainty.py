@@ -1,7 +1,7 @@
 import pytest
 
 from evidence.analysis.calibration import EvidenceItem, Subject
-from evidence.analysis.certainty import CERTAINTY_FOR_GRADE, suggest_certainty
+from evidence.analysis.certainty import suggest_certainty
 from evidence.vocab import CERTAINTY_GRADE, Certainty
 
 IV_NAD = Subject("NAD+", "intravenous")
@@ -22,18 +22,12 @@ def item(**changes):
     return EvidenceItem(**values)
 
 
-def test_grade_mapping_and_inverse():
+def test_grade_mapping():
     assert CERTAINTY_GRADE == {
         "high": "A",
         "moderate": "B",
         "low": "C",
         "very_low": "D",
-    }
-    assert CERTAINTY_FOR_GRADE == {
-        "A": "high",
-        "B": "moderate",
-        "C": "low",
-        "D": "very_low",
     }
     assert Certainty.VERY_LOW == "very_low"
 

@@ -8,9 +8,9 @@ from evidence.analysis.claims import (
     detect_sentences,
     format_report_text,
     has_claim,
-    html_to_text,
     split_sentences,
 )
+from evidence.analysis.text import text_from_html
 
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = Path(__file__).resolve().parents[3] / ".." / "shared" / "seeds"
@@ -180,17 +180,17 @@ def test_split_sentences_keeps_et_al_and_decimals():
         assert text[start:end] == sentence
 
 
-def test_html_to_text_separates_blocks_and_unescapes():
+def test_text_from_html_separates_blocks_and_unescapes():
     html = (
         "<h2>Reduced Inflammation</h2><p>NAD+ &amp; sirtuins "
         "<b>reduce</b>&nbsp;inflammation.</p><ul><li>First</li></ul>"
     )
-    text = html_to_text(html)
+    text = text_from_html(html)
     assert (
         text == "Reduced Inflammation\n\nNAD+ & sirtuins reduce inflammation.\n\nFirst"
     )
     assert has_claim(text)
-    assert not has_claim(html_to_text("<h2>Reduced Inflammation</h2>"))
+    assert not has_claim(text_from_html("<h2>Reduced Inflammation</h2>"))
 
 
 def test_detect_paragraphs_shape():

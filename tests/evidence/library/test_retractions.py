@@ -231,11 +231,10 @@ def test_dashboard_helper_ignores_drafts_and_unretracted_sources(
 
 def test_every_retraction_status_has_one_severity():
     """Imports, merges and retraction checks rank statuses by one table."""
-    from evidence.library.ingest.records import SEVERITY
-    from evidence.vocab import RetractionStatus
+    from evidence.vocab import RETRACTION_SEVERITY, RetractionStatus
 
-    assert set(SEVERITY) == set(RetractionStatus.values)
-    assert sorted(SEVERITY, key=SEVERITY.get) == [
+    assert set(RETRACTION_SEVERITY) == set(RetractionStatus.values)
+    assert sorted(RETRACTION_SEVERITY, key=RETRACTION_SEVERITY.get) == [
         "none",
         "correction",
         "expression_of_concern",
