@@ -5,9 +5,12 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
@@ -24,6 +27,7 @@ from articles.blocks import ArticleBodyBlock
 from articles.caching import cited_source_ids, mark_cacheable, page_key, source_key
 from evidence.admin.panels import EvidenceCheckPanel, ReviewNotesPanel
 from evidence.analysis.calibration import Subject
+from evidence.audit.forms import ChangeNoteForm, ChangeNotePanel
 from evidence.gate.publish import provisional_snapshot
 from evidence.page import GatedPage
 from evidence.vocab import Route
@@ -197,7 +201,7 @@ class ArticlePageQuerySet(PageQuerySet):
         return self.live().public().order_by("-first_published_at", "-pk")
 
 
-class ArticlePage(GatedPage, PublicPageMixin, Page):
+class ArticlePage(GatedPage, PublicPageMixin, RoutablePageMixin, Page):
     """A health article. Its body is made of passages, each with its sources.
 
     A gated page (`evidence.page.GatedPage`): its passages are in `body`,
@@ -205,6 +209,7 @@ class ArticlePage(GatedPage, PublicPageMixin, Page):
     """
 
     passages_field = "body"
+    base_form_class = ChangeNoteForm  # asks what changed when republishing
 
     standfirst = models.TextField(
         _("standfirst"),
@@ -252,6 +257,7 @@ class ArticlePage(GatedPage, PublicPageMixin, Page):
         ),
         FieldPanel("body"),
         EvidenceCheckPanel(),
+        ChangeNotePanel(),
     ]
     search_fields = [
         *Page.search_fields,
@@ -288,6 +294,39 @@ class ArticlePage(GatedPage, PublicPageMixin, Page):
     def surrogate_keys(self, context) -> set[str]:
         view = context.get("article")
         return {source_key(pk) for pk in cited_source_ids(view)} if view else set()
+
+    @path("changes/")
+    def latest_changes(self, request):
+        """What the latest update or correction changed."""
+        from articles.updates import article_updates
+
+        latest = next(
+            (u for u in article_updates(self).entries if u.previous is not None), None
+        )
+        if latest is None:
+            raise Http404("This article has no updates to compare.")
+        return self.changes(request, latest.previous, latest.version)
+
+    @path("changes/<int:old>/<int:new>/")
+    def changes(self, request, old, new):
+        """ "See what changed": the claims of two published versions compared."""
+        from articles.updates import article_updates, compare_versions
+
+        comparison = compare_versions(self, old, new)
+        if comparison is None:
+            raise Http404("No such pair of published versions.")
+        updates = article_updates(self)
+        return TemplateResponse(
+            request,
+            "articles/article_changes.html",
+            {
+                "page": self,
+                "self": self,
+                "comparison": comparison,
+                "update": next((u for u in updates.entries if u.version == new), None),
+                "updates": updates,
+            },
+        )
 
     def get_sitemap_urls(self, request=None):
         """The live version's date: its last publication or medical review."""

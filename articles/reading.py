@@ -43,6 +43,7 @@ from articles.structured_data import (
     medical_web_page,
     scholarly_article,
 )
+from articles.updates import Updates, article_updates, prominence_days
 from evidence.blocks import HeadingBlock
 from evidence.library.references import format_reference
 from evidence.models import PublishSnapshot, Source
@@ -137,7 +138,8 @@ class ArticleView:
     """
 
     def __init__(self, page, request=None, snapshot=LIVE):
-        if snapshot is LIVE:
+        self.live = snapshot is LIVE
+        if self.live:
             snapshot = live_snapshot(page)
         self.page = page
         self.request = request
@@ -204,8 +206,19 @@ class ArticleView:
                 for letter in GRADE_ORDER
             ],
             reviewers=credited_reviewers(snapshot),
-            reviewed_at=snapshot.last_reviewed_at if snapshot is not None else None,
+            # The live version's review date is that of its last substantive
+            # version: a minor edit leaves "last reviewed" alone.
+            reviewed_at=(
+                (self.live and self.updates.last_reviewed_at)
+                or (snapshot.last_reviewed_at if snapshot is not None else None)
+            ),
         )
+
+    @cached_property
+    def updates(self) -> Updates:
+        """What changed and when (issue 17): the Updates list, recent
+        corrections, and the dates a minor edit leaves alone."""
+        return article_updates(self.page)
 
     @cached_property
     def json_ld(self) -> SafeString:
@@ -237,6 +250,9 @@ class ArticleView:
             [[author.name, author.credentials] for author in self.authors],
             sorted(self.link_paths.items()),
             self.canonical_url,
+            # A correction is shown at the top for some days after it went
+            # live (articles.updates): the day counts while that may be so.
+            prominence_days(page),
         ]
         payload = json.dumps(parts, default=str, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()
@@ -248,7 +264,7 @@ class ArticleView:
 
 # Bump when the templates' markup changes, so that no fragment rendered by
 # an older template is served after a deploy.
-FRAGMENT_VERSION = "article-1"
+FRAGMENT_VERSION = "article-2"
 # The page's own fields the article shows (header, JSON-LD).
 _PAGE_FIELDS_SHOWN = (
     "title",

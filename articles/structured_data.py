@@ -92,8 +92,19 @@ def medical_web_page(view: ArticleView) -> dict:
         data["lastReviewed"] = reviewed_at.date().isoformat()
     if page.first_published_at:
         data["datePublished"] = page.first_published_at.isoformat()
-    if page.last_published_at:
-        data["dateModified"] = page.last_published_at.isoformat()
+    # The date of the last substantive change: a minor edit leaves it alone.
+    modified = view.updates.date_modified or page.last_published_at
+    if modified:
+        data["dateModified"] = modified.isoformat()
+    if corrections := view.updates.corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.note,
+                "datePublished": correction.date.isoformat(),
+            }
+            for correction in corrections
+        ]
     if page.subject_intervention:
         about = {"@type": "MedicalTherapy", "name": page.subject_intervention}
         if page.subject_route:

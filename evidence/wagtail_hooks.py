@@ -23,6 +23,7 @@ from evidence.admin import (
 )
 from evidence.admin.dashboard import EvidenceDashboardPanel
 from evidence.admin.editor import gated_page_viewsets
+from evidence.audit.notes import note_from_request
 from evidence.gate.bulk import refuse_bulk_publish_of_blocked_pages
 from evidence.living import schedule
 from evidence.models import Source
@@ -61,6 +62,13 @@ def reviewer_profile_menu_item():
 def review_header_button(page, user, view_name, next_url=None):
     yield review.MedicalReviewMenuItem(page=page, priority=12)
     yield audit.AuditExportMenuItem(page=page, priority=40)
+
+
+@hooks.register("after_edit_page")
+@hooks.register("before_publish_page")
+def keep_change_note(request, page):
+    """The kind and note the editor gave for the version just saved."""
+    note_from_request(request, page)
 
 
 @hooks.register("register_admin_urls")

@@ -206,6 +206,25 @@ class ReadinessSerializer(serializers.Serializer):
     warnings = CalibrationWarningSerializer(many=True)
 
 
+class PublishInputSerializer(serializers.Serializer):
+    """What changed, asked when republishing a live article (issue 17)."""
+
+    change_kind = serializers.ChoiceField(
+        choices=["minor", "update", "correction"],
+        required=False,
+        help_text=(
+            "Required when the article is live: minor (typo, layout: no "
+            "public entry, dates unchanged), update or correction."
+        ),
+    )
+    change_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="What changed, for readers; required for updates and corrections.",
+    )
+
+
 class PublishRefusedSerializer(serializers.Serializer):
     publishable = serializers.BooleanField()
     detail = serializers.CharField()

@@ -26,6 +26,7 @@ from wagtail.actions import (
     CreatePermissionError,
     EditPermissionError,
 )
+from wagtail.log_actions import LogContext
 from wagtail.utils.forms import FormValidationError
 
 from articles.api.body import BodyInvalid, check_body, refuse_foreign_ids
@@ -34,6 +35,7 @@ from articles.api.serializers import (
     ArticleSerializer,
     ArticleWriteSerializer,
     BodyErrorsSerializer,
+    PublishInputSerializer,
     PublishRefusedSerializer,
     ReadinessSerializer,
 )
@@ -50,6 +52,11 @@ from evidence.api.serializers import (
     BulkConfirmInputSerializer,
     ReviewDecisionSerializer,
     ReviewInputSerializer,
+)
+from evidence.audit.notes import (
+    change_note_problems,
+    needs_change_note,
+    record_change_note,
 )
 from evidence.gate import PublishBlocked
 from evidence.gate.publish import lock_page_row, publish_latest
@@ -344,11 +351,15 @@ class ArticleViewSet(viewsets.GenericViewSet):
         summary="Publish the latest draft",
         description=(
             "Editors. Publishes the latest revision through the publish gate. "
-            "409 with the gate's problems when it may not go live."
+            "409 with the gate's problems when it may not go live. "
+            "Republishing a live article needs change_kind (minor, update or "
+            "correction) and, for updates and corrections, a change_note "
+            "readers see; 400 keyed by field without them."
         ),
-        request=None,
+        request=PublishInputSerializer,
         responses={
             200: ArticleSerializer,
+            400: OpenApiResponse(description="What changed is missing or invalid."),
             403: OpenApiResponse(description="Not allowed to publish."),
             409: PublishRefusedSerializer,
         },
@@ -380,8 +391,20 @@ class ArticleViewSet(viewsets.GenericViewSet):
                 },
                 status=status.HTTP_409_CONFLICT,
             )
+        change = PublishInputSerializer(data=request.data or {})
+        change.is_valid(raise_exception=True)
+        kind = change.validated_data.get("change_kind", "")
+        note = change.validated_data.get("change_note", "")
+        if needs_change_note(page):
+            if problems := change_note_problems(kind, note):
+                return Response(
+                    {name: [message] for name, message in problems.items()},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            record_change_note(page.get_latest_revision(), kind, note, request.user)
         try:
-            publish_latest(page, request.user)
+            with LogContext(user=request.user):
+                publish_latest(page, request.user)
         except PublishBlocked as blocked:
             messages = [str(m) for m in blocked.messages]
             return Response(

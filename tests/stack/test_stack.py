@@ -133,6 +133,8 @@ def test_a_publish_through_instance_a_is_served_by_varnish_within_a_second(
         published = a.post(
             f"/api/v1/articles/{live_article.pk}/publish/",
             headers={"Authorization": f"Token {token}"},
+            # Republishing a live article says what changed (issue 17).
+            json={"change_kind": "update", "change_note": "Reworded the claim."},
         )
         assert published.status_code == 200, published.text
         seconds = wait_for(
