@@ -13,8 +13,9 @@ written on every publish with the kind of change and the editor's note):
 - each entry links to the comparison of its claims with the version
   before it (`evidence.audit.changes`).
 
-One query per page view (none once cached: the key names the live version
-and when it was published, so a new publish never meets a stale list).
+No query for an article published once; one for an article republished
+since (none once cached: the key names the live version and when it was
+published, so a new publish never meets a stale list).
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ def article_updates(page) -> Updates:
     them); empty for a page never published."""
     if getattr(page, "pk", None) is None:
         return Updates()
+    first = getattr(page, "first_published_at", None)
+    if first is None or first == getattr(page, "last_published_at", None):
+        # Never published, or published once: no updates, and the dates are
+        # the first publication's (no query: most articles are here).
+        return Updates(published=0 if first is None else 1)
     rows = _rows(page)
     entries = []
     previous = None

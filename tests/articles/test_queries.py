@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 # (`PublicPageMixin.route`), the view restrictions of the article's line of
 # pages in one (`get_view_restrictions`): 5. Then the snapshot, the cited
 # Sources, the linked pages' addresses, the authors and the disclaimer: 10.
+# An article republished since its first publication costs one more on a
+# cache miss: its Updates list (articles/updates.py, issue 17).
 MAX_QUERIES = 10
 NO_CACHES = {
     "CACHES": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
