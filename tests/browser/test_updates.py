@@ -7,11 +7,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from tests.articles.test_reading_browser import ARTIFACTS, browser  # noqa: F401
 from tests.articles.test_updates import publish
 from tests.factories import SourceFactory, make_article, paragraph, set_passage_text
-
-playwright = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,10 +61,8 @@ def corrected_article(live_server, article_index, writer, reviewer, editor):
 
 
 def test_updates_and_what_changed_read_well_at_375_and_1280(
-    browser,  # noqa: F811
-    corrected_article,
+    browser, corrected_article, screenshots
 ):
-    ARTIFACTS.mkdir(exist_ok=True)
     for width in (375, 1280):
         tab = browser.new_page(viewport={"width": width, "height": 900})
         tab.goto(corrected_article)
@@ -80,7 +75,9 @@ def test_updates_and_what_changed_read_well_at_375_and_1280(
         assert tab.evaluate(
             "document.documentElement.scrollWidth <= window.innerWidth + 1"
         )
-        tab.locator("#updates").screenshot(path=str(ARTIFACTS / f"updates-{width}.png"))
+        tab.locator("#updates").screenshot(
+            path=str(screenshots / f"updates-{width}.png")
+        )
         assert axe_violations(tab) == []
 
         updates.nth(0).get_by_role("link", name="See what changed").click()
@@ -96,7 +93,7 @@ def test_updates_and_what_changed_read_well_at_375_and_1280(
             "document.documentElement.scrollWidth <= window.innerWidth + 1"
         )
         tab.screenshot(
-            path=str(ARTIFACTS / f"what-changed-{width}.png"), full_page=True
+            path=str(screenshots / f"what-changed-{width}.png"), full_page=True
         )
         assert axe_violations(tab) == []
         tab.close()
