@@ -227,13 +227,13 @@ class ArticleView:
     @cached_property
     def fragment_key(self) -> str:
         """A digest of everything the rendered article and its JSON-LD
-        show: the live version (its revision, and a digest of its stored
-        body and fields), the publish snapshot, every stored value of each
-        cited Source (its evidence version, updated_at and the rest, so even
-        a queryset update shows), the authors, the linked pages' addresses, the site's
-        address and the language. Any change to any of them is a new key,
-        so a fragment stored under a key can never be stale. Empty for a
-        preview (never cached)."""
+        show: the live version (its revision, or a digest of the stored
+        body of a page live without one), the page fields shown, the
+        publish snapshot, every stored value of each cited Source (so even
+        a queryset update shows), the authors, the linked pages' addresses,
+        the canonical address and the language. Any change to any of them
+        is a new key, so a fragment stored under a key can never be stale.
+        Empty for a preview (never cached)."""
         page = self.page
         if getattr(self.request, "is_preview", False) or page.pk is None:
             return ""
@@ -242,8 +242,7 @@ class ArticleView:
             FRAGMENT_VERSION,
             self.language,
             page.pk,
-            page.live_revision_id,
-            hashlib.sha256(compact_json(raw_blocks(page)).encode()).hexdigest(),
+            page.live_revision_id or _digest(compact_json(raw_blocks(page))),
             [getattr(page, name, None) for name in _PAGE_FIELDS_SHOWN],
             [snapshot.pk, snapshot.recorded_at] if snapshot is not None else None,
             [_values(source) for _pk, source in sorted(self.sources.items())],
@@ -254,8 +253,7 @@ class ArticleView:
             # live (articles.updates): the day counts while that may be so.
             prominence_days(page),
         ]
-        payload = json.dumps(parts, default=str, separators=(",", ":"))
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return _digest(json.dumps(parts, default=str, separators=(",", ":")))
 
     @property
     def cache_seconds(self) -> int:
@@ -274,6 +272,10 @@ _PAGE_FIELDS_SHOWN = (
     "first_published_at",
     "last_published_at",
 )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def fragment_cache_seconds() -> int:
