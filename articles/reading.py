@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import attrgetter
+from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
@@ -239,7 +240,7 @@ class ArticleView:
             return ""
         snapshot = self.snapshot
         parts = [
-            FRAGMENT_VERSION,
+            renderer_digest(),
             self.language,
             page.pk,
             page.live_revision_id or _digest(compact_json(raw_blocks(page))),
@@ -260,9 +261,37 @@ class ArticleView:
         return fragment_cache_seconds()
 
 
-# Bump when the templates' markup changes, so that no fragment rendered by
-# an older template is served after a deploy.
-FRAGMENT_VERSION = "article-2"
+@lru_cache(maxsize=1)
+def renderer_digest() -> str:
+    """A digest of the code that renders an article: its templates, the
+    passage blocks' templates and the modules that build their views.
+
+    Part of every fragment key, so that after a deploy that changes the
+    markup no fragment rendered by the old code is served from a shared
+    cache (worked out once per process).
+    """
+    import articles
+    import evidence
+
+    articles_dir = Path(articles.__file__).parent
+    evidence_dir = Path(evidence.__file__).parent
+    files = [
+        *sorted((articles_dir / "templates" / "articles").rglob("*.html")),
+        *sorted((evidence_dir / "templates" / "evidence").rglob("*.html")),
+        articles_dir / "reading.py",
+        articles_dir / "updates.py",
+        articles_dir / "structured_data.py",
+        evidence_dir / "passage_view.py",
+        evidence_dir / "blocks.py",
+        evidence_dir / "library" / "references.py",
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 # The page's own fields the article shows (header, JSON-LD).
 _PAGE_FIELDS_SHOWN = (
     "title",

@@ -204,6 +204,9 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "evidence.gate.finish.publish_approved_workflow
 # (0 turns the page cache off). Publishing, unpublishing and Source edits
 # drop the copies concerned at once.
 NADSITE_PAGE_CACHE_SECONDS = int(os.environ.get("NADSITE_PAGE_CACHE_SECONDS", "300"))
+NADSITE_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("NADSITE_FRAGMENT_CACHE_SECONDS", "86400")
+)
 # What public pages tell caches: browsers may keep a page briefly, shared
 # caches (Varnish, a CDN) long, since every change purges them
 # (articles/caching.py, articles/purging.py, docs/operations.md).
