@@ -343,3 +343,28 @@ def test_the_api_asks_what_changed_when_republishing(
     )
     assert publish_event["actor"]["id"] == editor.pk
     assert publish_event["data"]["kind"] == "correction"
+
+
+def test_a_saved_draft_keeps_its_note_for_a_later_publish(
+    client, article, writer, reviewer, editor
+):
+    """The note typed with a saved draft is used when that version goes live
+    on a path that asks nothing (here the revision's own publish)."""
+    set_passage_text(article, writer, 0, "NR raised blood NAD+ by about 50%.")
+    approve(reload(article), reviewer, certainty="low", reason="r")
+    page = reload(article)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    data = page_form_data(page.get_latest_revision_as_object())
+    saved = client.post(
+        url, {**data, "change_kind": "correction", "change_note": "It was 50%."}
+    )
+    assert saved.status_code == 302
+    revision = reload(page).get_latest_revision()
+    assert ChangeNote.objects.get(revision=revision).kind == "correction"
+    form = client.get(url).content.decode()
+    assert "It was 50%." in form  # shown again in the editor
+    approve(reload(page), reviewer, certainty="low", reason="r")
+    reload(page).get_latest_revision().publish(user=editor)
+    version = PublishedVersion.objects.of_page(page.pk).last()
+    assert (version.kind, version.note) == ("correction", "It was 50%.")
