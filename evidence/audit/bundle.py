@@ -163,11 +163,12 @@ def verify_bundle(bundle) -> Mismatch | None:
         (bundle.get("article") or {}).get("url") or "",
     )
     if bundle.get("fhir") != expected:
-        return _fhir_mismatch(bundle.get("fhir"), expected, recorded, publishes)
+        kinds = {e["seq"]: e["kind"] for e in events}
+        return _fhir_mismatch(bundle.get("fhir"), expected, recorded, kinds)
     return None
 
 
-def _fhir_mismatch(found, expected, recorded, publishes) -> Mismatch:
+def _fhir_mismatch(found, expected, recorded, kinds) -> Mismatch:
     """Name the event behind the first FHIR resource that differs."""
     found_entries = (found or {}).get("entry") if isinstance(found, dict) else None
     found_entries = found_entries if isinstance(found_entries, list) else []
@@ -180,7 +181,9 @@ def _fhir_mismatch(found, expected, recorded, publishes) -> Mismatch:
             source_id = int(resource["id"].removeprefix("source-"))
             seq = recorded[source_id][0]
             return Mismatch(
-                seq, "", f"the FHIR Citation of Source {source_id} differs from it"
+                seq,
+                kinds.get(seq, ""),
+                f"the FHIR Citation of Source {source_id} differs from it",
             )
         seq = int(resource["id"][1:].split("-", 1)[0])
         return Mismatch(

@@ -128,7 +128,9 @@ def test_changing_a_fhir_resource_is_found(bundle_file):
         bundle["fhir"]["entry"][0]["resource"]["title"] = "Another study"
 
     tampered(bundle_file, change)
-    with pytest.raises(CommandError, match="FHIR Citation"):
+    with pytest.raises(
+        CommandError, match=r"Event \d+ \(source_change\).*FHIR Citation"
+    ):
         verify(bundle_file)
 
 
