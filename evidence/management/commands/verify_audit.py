@@ -4,12 +4,16 @@ that does not match.
     manage.py verify_audit article-42-audit.json
     manage.py verify_audit article-42-audit.json --head 3f9c…   # a head noted earlier
     manage.py verify_audit article-42-audit.json --against-database
+    manage.py verify_audit --article 42     # the trail stored by this site
 
 Exits with status 0 and "verified" when every event, published text,
 Source and FHIR resource matches; otherwise with status 1, naming the
 first event that does not match and why. `--against-database` also
 compares the bundle with the chain stored by this site (an export whose
 every hash was recomputed after editing passes alone, but not this).
+`--article` checks the trail this site stores for an article (page id),
+as its export would be checked: an event or published text edited in the
+database shows.
 """
 
 import json
@@ -17,7 +21,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from evidence.audit.bundle import verify_bundle
+from evidence.audit.bundle import build_bundle, verify_bundle
 from evidence.audit.chain import Mismatch, stored_chain
 
 
@@ -37,7 +41,12 @@ class Command(BaseCommand):
     help = _("Verify an audit bundle written by export_audit.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("The bundle (JSON)."))
+        parser.add_argument("file", nargs="?", help=_("The bundle (JSON)."))
+        parser.add_argument(
+            "--article",
+            type=int,
+            help=_("Check the trail this site stores for this page id instead."),
+        )
         parser.add_argument("--head", help=_("The head hash the bundle must end with."))
         parser.add_argument(
             "--against-database",
@@ -46,6 +55,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["article"] is not None:
+            bundle = build_bundle(options["article"])
+            self._report(verify_bundle(bundle), bundle)
+            return
+        if not options["file"]:
+            raise CommandError(_("Give a bundle file, or --article PAGE_ID."))
         try:
             with open(options["file"], encoding="utf-8") as bundle_file:
                 bundle = json.load(bundle_file)
@@ -73,6 +88,9 @@ class Command(BaseCommand):
             )
         if mismatch is None and options["against_database"]:
             mismatch = compare_with_stored(bundle["events"], bundle["article"]["id"])
+        self._report(mismatch, bundle)
+
+    def _report(self, mismatch, bundle):
         if mismatch is not None:
             raise CommandError(_("Does not match. %(what)s") % {"what": mismatch})
         self.stdout.write(

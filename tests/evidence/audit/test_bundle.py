@@ -197,3 +197,32 @@ def test_a_deleted_article_keeps_its_trail(tmp_path, live_article):
     path = tmp_path / "gone.json"
     call_command("export_audit", str(page_id), output=str(path))
     assert "Verified" in verify(path)
+
+
+def test_the_stored_trail_verifies_and_shows_an_edit_made_in_the_database(
+    live_article,
+):
+    from evidence.models import AuditEvent, PublishedVersion
+
+    assert "Verified" in verify_stored(live_article.pk)
+    event = AuditEvent.objects.get(page_id=live_article.pk, seq=2)
+    AuditEvent.objects.filter(pk=event.pk).update(  # as raw SQL would
+        payload=event.payload.replace('"low"', '"high"')
+    )
+    with pytest.raises(CommandError, match=r"Event 2 \(decision\)"):
+        verify_stored(live_article.pk)
+    AuditEvent.objects.filter(pk=event.pk).update(payload=event.payload)
+    version = PublishedVersion.objects.get(page_id=live_article.pk)
+    text = version.text
+    text["units"][0]["text"] = "NR doubled blood NAD+."
+    PublishedVersion.objects.filter(pk=version.pk).update(text=text)
+    with pytest.raises(CommandError, match=r"Event 4 \(publish\).*text"):
+        verify_stored(live_article.pk)
+
+
+def verify_stored(page_id):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", "--article", str(page_id), stdout=out)
+    return out.getvalue()
