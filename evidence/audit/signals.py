@@ -108,7 +108,13 @@ def record_publish(page, snapshot) -> PublishedVersion:
         if revision_id
         else None
     )
-    earlier = PublishedVersion.objects.filter(page_id=page.pk).exists()
+    # A page live before the trail began has published versions it never
+    # recorded: Wagtail's dates say whether this is its first publication.
+    first_published = getattr(page, "first_published_at", None)
+    earlier = PublishedVersion.objects.filter(page_id=page.pk).exists() or (
+        first_published is not None
+        and first_published != getattr(page, "last_published_at", None)
+    )
     if not earlier:
         kind = ChangeKind.FIRST
     elif note is not None:

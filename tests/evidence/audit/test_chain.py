@@ -133,3 +133,17 @@ def test_append_numbers_and_links_events(db):
     assert (first.seq, second.seq) == (1, 2)
     assert second.prev_hash == first.hash
     assert json.loads(first.payload)["data"] == {"a": "é"}
+
+
+def test_a_page_live_before_the_trail_began_is_not_first_published_again(
+    live_article, writer, credited_reviewer, editor
+):
+    from evidence.audit.notes import record_change_note
+
+    PublishedVersion.objects.filter(page_id=live_article.pk).delete()  # legacy
+    set_passage_text(live_article, writer, 0, "NR raised blood NAD+ by about 60%.")
+    page = ArticlePage.objects.get(pk=live_article.pk)
+    record_change_note(page.get_latest_revision(), "update", "Rounded.", editor)
+    publish_approved(page, credited_reviewer, editor, certainty="low", reason="r")
+    version = PublishedVersion.objects.get(page_id=live_article.pk)
+    assert (version.kind, version.note) == ("update", "Rounded.")
