@@ -4,7 +4,9 @@ What they register lives in `evidence.admin` (screens, snippets, dashboard,
 history) and `evidence.gate` (the bulk publish adapter).
 """
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -87,6 +89,16 @@ def add_evidence_panel(request, panels):
 
 
 hooks.register("construct_homepage_panels", team.add_team_panels)
+
+
+@hooks.register("insert_editor_js")
+def rich_text_labels():
+    """Name each rich text editor by its field's label (accessibility)."""
+    return format_html(
+        '<script src="{}"></script>', static("evidence/js/rich-text-labels.js")
+    )
+
+
 hooks.register("after_edit_page", workflow.after_edit_page)
 
 

@@ -196,7 +196,7 @@ class SignOffView(WagtailAdminTemplateMixin, TemplateView):
     """The editor's confirmation before signing off and publishing."""
 
     template_name = "evidence/review/sign_off.html"
-    header_icon = "tick-inverse"
+    header_icon = "tasks"
     page_title = gettext_lazy("Editorial sign-off")
 
     def dispatch(self, request, *args, **kwargs):
@@ -226,6 +226,12 @@ class SignOffView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_subtitle(self):
         return _title(self.page)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": self.get_page_title(), "sublabel": _title(self.page)},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
