@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.importing.documents import DocumentBlock, ParsedDocument, read_document
 from articles.models import ArticleIndexPage, ArticlePage
@@ -110,21 +111,29 @@ class ImportReport:
     def unmatched(self) -> list[MentionMatch]:
         return [m for m in self.mentions if not m.matched]
 
+    @property
+    def counts_text(self) -> str:
+        """What was read, each count with its own singular or plural."""
+        passages, claims = len(self.passages), len(self.claim_passages)
+        sentences = self.claim_sentence_count
+        return _("%(passages)s and %(headings)s; %(claims)s (%(sentences)s).") % {
+            "passages": ngettext("%d passage", "%d passages", passages) % passages,
+            "headings": ngettext("%d heading", "%d headings", self.headings)
+            % self.headings,
+            "claims": ngettext(
+                "%d passage makes claims", "%d passages make claims", claims
+            )
+            % claims,
+            "sentences": ngettext("%d claim sentence", "%d claim sentences", sentences)
+            % sentences,
+        }
+
     def as_text(self) -> str:
         """The report as plain lines for a terminal."""
         lines = [
             _('Draft "%(title)s" created (page id %(id)s).')
             % {"title": self.page.title, "id": self.page.pk},
-            _(
-                "%(passages)s passages and %(headings)s headings; %(claims)s "
-                "passages make claims (%(sentences)s claim sentences)."
-            )
-            % {
-                "passages": len(self.passages),
-                "headings": self.headings,
-                "claims": len(self.claim_passages),
-                "sentences": self.claim_sentence_count,
-            },
+            self.counts_text,
             self.subject_text,
             "",
             _("Detected claims:"),

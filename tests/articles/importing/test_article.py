@@ -580,3 +580,16 @@ def test_the_proposed_subject_lets_the_other_intervention_warning_fire(
     version = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
     codes = {w.code for a in analyse_passages(version) for w in a.warnings}
     assert "indirect_evidence" in codes
+
+
+def test_the_report_counts_in_the_singular_and_the_plural(article_index):
+    report = do_import(
+        "walk.md",
+        b"# Walking\n\nWalk daily.\n\n## Why\n\nWalking lowers blood pressure.\n\n"
+        b"It is a pleasant way to spend an hour.",
+        article_index,
+    )
+    text = report.as_text()
+    assert "1 heading;" in text and "1 passage makes claims" in text
+    assert "(1 claim sentence)." in text
+    assert "claim sentences" not in text and "1 headings" not in text
