@@ -210,6 +210,15 @@ class ArticlePage(GatedPage, PublicPageMixin, RoutablePageMixin, Page):
 
     passages_field = "body"
     base_form_class = ChangeNoteForm  # asks what changed when republishing
+    # In page order: the heading, the summary under it, then what search
+    # engines and the schema.org data show.
+    reviewed_fields = (
+        "title",
+        "standfirst",
+        "seo_title",
+        "search_description",
+        "subject_intervention",
+    )
 
     standfirst = models.TextField(
         _("standfirst"),

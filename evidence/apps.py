@@ -7,6 +7,7 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence"
 
     def ready(self):
+        from evidence import checks  # noqa: F401 (registers the system checks)
         from evidence.gate import signals
         from evidence.page import gated_page_models
 

@@ -140,9 +140,12 @@ class PassageBlock(blocks.StructBlock):
     The publish gate, the review screen and the reader find passages by this
     class. Each passage block says how its stored value reads: its content
     (what a review is pinned to), its words, and its citations. The default
-    is rich text in `text` with a list of citations; lists, tables and study
-    cards say otherwise.
+    is rich text in `text` with a list of citations; lists, tables, study
+    cards and headings say otherwise. A block with no `role` child (a
+    heading) has its `default_role`.
     """
+
+    default_role = PassageRole.CLAIM
 
     def passage_content(self, value: dict) -> str:
         """The stored text a review is pinned to (editor keys removed)."""
@@ -319,9 +322,12 @@ class PassageTableBlock(PassageBlock):
         return {"table": value.get("text") or {}}
 
     def passage_text(self, content: str) -> str:
+        """The caption and the cells as the page shows them (plain text,
+        never read as HTML), on one line."""
         caption, rows = json.loads(content)
         cells = [str(cell) for row in rows for cell in row if cell not in (None, "")]
-        return " ".join(filter(None, [caption, *cells]))
+        words = (plain_value(str(part)) for part in [caption, *cells] if part)
+        return " ".join(" ".join(words).split())
 
     class Meta:
         icon = "table"
@@ -412,6 +418,10 @@ class StudyBlock(PassageBlock):
     def display_parts(self, value: dict) -> dict:
         return {"study": True}
 
+    def passage_text(self, content: str) -> str:
+        """The headline result is plain text: nothing in it is a tag."""
+        return " ".join(plain_value(content).split())
+
     def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
         """A study card cites its one study, in support."""
         return [(source_id(value.get("source")), Stance.SUPPORTS, "")]
@@ -433,7 +443,12 @@ class StudyBlock(PassageBlock):
             }
 
 
-class HeadingBlock(blocks.StructBlock):
+class HeadingBlock(PassageBlock):
+    """A section heading: a reviewable unit (readers and search engines see
+    it), always context, citing nothing."""
+
+    default_role = PassageRole.CONTEXT
+
     text = blocks.CharBlock(max_length=200)
     level = blocks.ChoiceBlock(
         choices=[("h2", _("Section heading")), ("h3", _("Subheading"))],
@@ -451,11 +466,18 @@ class HeadingBlock(blocks.StructBlock):
             level="h3" if value.get("level") == "h3" else "h2",
         )
 
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        if "passage" not in context:
-            context["passage"] = self.view_of(value)
-        return context
+    def display_parts(self, value: dict) -> dict:
+        return {}  # plain text: no rich text to expand
+
+    def passage_content(self, value: dict) -> str:
+        return str(value.get("text") or "")
+
+    def passage_text(self, content: str) -> str:
+        """A heading is plain text: nothing in it is a tag."""
+        return " ".join(plain_value(content).split())
+
+    def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
+        return []
 
     class Meta:
         icon = "title"

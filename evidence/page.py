@@ -9,10 +9,16 @@ A page type is gated by inheriting `GatedPage` before `Page`:
         def evidence_subject(self):
             return Subject(self.treatment, self.treatment_route)
 
-It then promises two things and gets three:
+It then promises three things and gets three:
 
 - `passages_field` names the StreamField that holds its passages; every
   block of that stream that is a `PassageBlock` is a reviewable unit;
+- `reviewed_fields` names, in page order, the text fields readers or search
+  engines see (by default the title, the SEO title and the search
+  description); each is a reviewable unit whose id is the field's name.
+  Every other text field must be named in `unreviewed_fields` with the
+  reason no reader sees it: the system check `evidence.E001`
+  (`evidence.checks`) fails otherwise, so a new field cannot be forgotten;
 - `evidence_subject()` says what the page is about (an intervention and a
   route), against which the cited evidence is judged direct or indirect;
 - the gate records the medical review byline on the version going live, in
@@ -38,6 +44,14 @@ class GatedPage:
     """A page type whose passages must pass the publish gate to go live."""
 
     passages_field: str = ""
+    reviewed_fields: tuple[str, ...] = ("title", "seo_title", "search_description")
+    # Text fields no reader or search engine sees as prose, with the reason.
+    unreviewed_fields: dict[str, str] = {
+        "slug": "the page's address, not prose; its words repeat the title",
+        "draft_title": "the admin's copy of the title (not editable)",
+        "url_path": "the page's place in the tree (not editable)",
+        "path": "the page tree's internal key (treebeard), never shown",
+    }
     base_form_class = GatedPageForm
 
     def evidence_subject(self) -> Subject | None:

@@ -1,24 +1,59 @@
 """Reading the passages of a page: the one way every other part sees them.
 
-The gate, the review screen, the templates and the API all read a page's
-passages through `read_passages()`. A gated page names the stream field
-that holds its passages (`evidence.page.GatedPage.passages_field`); every
-block of that stream that is a `PassageBlock` is a passage, whatever its
-name. It works on the stored StreamField data of whatever object it is
-given (a live page, or `revision.as_object()` for a draft), so it never
-renders blocks and resolves every cited source in one query.
+A reviewable unit is any piece of text a reader or a search engine sees
+from a page. `reviewable_units(page)` lists them all, in page order: the
+page's reviewed text fields first (`evidence.page.GatedPage.reviewed_fields`:
+the title, the standfirst, the SEO title, the search description...), each
+with the field's name as its id (stable for the page), then every block of
+its passages stream (`read_passages()`). The gate, the review screen, the
+editor's Evidence check, the readiness API and the publish snapshot all read
+units through `reviewable_units`; the public page renders the body through
+`read_passages`.
+
+A gated page names the stream field that holds its passages
+(`evidence.page.GatedPage.passages_field`); every block of that stream that
+is a `PassageBlock` is a passage, whatever its name (headings included).
+It works on the stored data of whatever object it is given (a live page, or
+`revision.as_object()` for a draft), so it never renders blocks and
+resolves every cited source in one query.
+
+A unit's fingerprint, to which every review decision is pinned, covers its
+kind, its role, its text as the page shows it (Unicode NFKC, invisible
+characters removed: `evidence.analysis.text.normalise`), its citations
+(source, stance, locator) and each cited Source's evidence (its
+`evidence_key()`: the evidence version and fields). Changing any of them
+voids the approvals of the unit.
 """
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
-from evidence.analysis.text import text_from_html
+from evidence.analysis.text import (
+    NormalisedText,
+    normalise,
+    plain_value,
+    text_from_html,
+)
 from evidence.blocks import PassageBlock
 from evidence.models import Source
 from evidence.vocab import SUGGESTED_BY_IMPORT, SUPPORTING_STANCES, PassageRole
+
+# How messages and the review screen name a field unit.
+UNIT_LABELS = {
+    "title": gettext_lazy("The title"),
+    "standfirst": gettext_lazy("The standfirst"),
+    "seo_title": gettext_lazy("The SEO title"),
+    "search_description": gettext_lazy("The search description"),
+    "intro": gettext_lazy("The introduction"),
+    "subject_intervention": gettext_lazy("The subject"),
+}
 
 # json.dumps(value, separators=(",", ":")) with its encoder made once: the
 # fingerprints of a page's passages are worked out on every view of it.
@@ -31,6 +66,20 @@ class Citation:
     stance: str
     locator: str
     source: Source | None = field(default=None, compare=False)
+    # The Source's evidence as the fingerprint records it, worked out once
+    # per Source when the passages are read (`evidence_json`).
+    evidence: str | None = field(default=None, compare=False, repr=False)
+
+    def evidence_key(self) -> list | None:
+        """What the fingerprint records of the cited Source's evidence: its
+        evidence version and fields (None when the Source is gone)."""
+        return self.source.evidence_key() if self.source is not None else None
+
+    def evidence_json(self) -> str:
+        """`evidence_key()` as compact JSON ("null" when the Source is gone)."""
+        if self.evidence is not None:
+            return self.evidence
+        return compact_json(self.evidence_key())
 
     @property
     def supports(self) -> bool:
@@ -55,6 +104,9 @@ class Citation:
 
 @dataclass(frozen=True)
 class Passage:
+    """One reviewable unit: a block of the passages stream, or a reviewed
+    text field of the page (`field` names it; its `position` is 0)."""
+
     block_id: str
     position: int  # 1-based position of the block in the passages field
     kind: str
@@ -62,11 +114,14 @@ class Passage:
     content: str  # the stored text (HTML, or JSON for lists), editor keys removed
     citations: tuple[Citation, ...]
     block: PassageBlock | None = field(default=None, compare=False, repr=False)
+    field: str = ""  # the page field this unit is, for a field unit
 
     @cached_property
     def text(self) -> str:
         """Plain text for people and the claim detector (worked out when
         first asked: the public page needs it for few passages)."""
+        if self.field:  # a plain text field: nothing in it is a tag
+            return " ".join(plain_value(self.content).split())
         if self.block is None:
             return " ".join(text_from_html(self.content).split())
         return self.block.passage_text(self.content)
@@ -76,10 +131,44 @@ class Passage:
         return self.role == PassageRole.CLAIM
 
     @property
+    def is_field(self) -> bool:
+        return bool(self.field)
+
+    @cached_property
+    def normalised(self) -> NormalisedText:
+        """The stored text as the page shows it, with what was hidden in it
+        (invisible characters, look-alike letters of another script)."""
+        return normalise(self.content)
+
+    @property
+    def suspicious(self) -> bool:
+        """The text hides something from a reader of its source: invisible
+        characters, or a Cyrillic or Greek letter inside a Latin word."""
+        return self.normalised.suspicious
+
+    @property
+    def label(self) -> str:
+        """How messages name the unit: "The title", "Passage 3"."""
+        if self.field:
+            return str(UNIT_LABELS.get(self.kind, self.kind.replace("_", " ")))
+        return _("Passage %(position)s") % {"position": self.position}
+
+    @property
+    def label_in_sentence(self) -> str:
+        """The label inside a sentence: "the title", "passage 3"."""
+        label = str(self.label)
+        return label[:1].lower() + label[1:]
+
+    @cached_property
     def fingerprint(self) -> str:
-        """A hash of the text and citations: a review is pinned to it."""
-        cited = [[c.source_id, c.stance, c.locator] for c in self.citations]
-        payload = compact_json([self.kind, self.content, cited])
+        """A hash of what the reviewer is shown: kind, role, the text as the
+        page shows it, the citations and the cited Sources' evidence. A
+        review decision is pinned to it."""
+        cited = [
+            [c.source_id, c.stance, c.locator, c.evidence_json()]
+            for c in self.citations
+        ]
+        payload = compact_json([self.kind, self.role, self.normalised.text, cited])
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
@@ -155,21 +244,83 @@ def read_stream(
     if sources is None:
         wanted = {sid for *_, cites in parsed for sid, _, _ in cites if sid}
         sources = Source.objects.in_bulk(wanted) if wanted else {}
+    # Each cited Source's evidence, encoded once for all the passages citing it.
+    evidence = {
+        sid: compact_json(source.evidence_key()) for sid, source in sources.items()
+    }
     return [
         Passage(
             block_id=block_id,
             position=position,
             kind=kind,
-            role=value.get("role") or PassageRole.CLAIM,
+            role=value.get("role") or child.default_role,
             content=content,
             citations=tuple(
-                Citation(sid, stance, locator, sources.get(sid))
+                Citation(sid, stance, locator, sources.get(sid), evidence.get(sid))
                 for sid, stance, locator in cites
             ),
             block=child,
         )
         for block_id, position, kind, child, value, content, cites in parsed
     ]
+
+
+def reviewed_field_names(page_or_model) -> tuple[str, ...]:
+    """The text fields of a gated page type that are reviewable units, in
+    page order (`evidence.page.GatedPage.reviewed_fields`)."""
+    return tuple(getattr(page_or_model, "reviewed_fields", ()) or ())
+
+
+def field_units(model, values: Mapping) -> list[Passage]:
+    """The reviewed text fields of a page of type `model` as units, from
+    their values (a page's attributes, or a revision's stored content).
+    An empty field shows nothing and is no unit."""
+    units = []
+    for name in reviewed_field_names(model):
+        value = values.get(name)
+        if value is None or not str(value).strip():
+            continue
+        units.append(
+            Passage(
+                block_id=name,
+                position=0,
+                kind=name,
+                role=PassageRole.CONTEXT,
+                content=str(value),
+                citations=(),
+                field=name,
+            )
+        )
+    return units
+
+
+class _Attributes(Mapping):
+    """A page's attributes as a mapping, for `field_units`."""
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __getitem__(self, name):
+        try:
+            return getattr(self.obj, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self):
+        return iter(reviewed_field_names(self.obj))
+
+    def __len__(self):
+        return len(reviewed_field_names(self.obj))
+
+
+def reviewable_units(page, sources: dict[int, Source] | None = None) -> list[Passage]:
+    """Every reviewable unit of this version of the page, in page order: its
+    reviewed text fields (title and standfirst first), then its passages.
+
+    `page` is the version that matters: a live page, `revision.as_object()`
+    for a draft, or any object with the page type's attributes.
+    """
+    return [*field_units(page, _Attributes(page)), *read_passages(page, sources)]
 
 
 def cited_source_ids(page) -> set[int]:

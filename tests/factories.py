@@ -114,18 +114,19 @@ def user_in_group(group_name, **fields):
 
 
 def approve(page, reviewer, *, certainty="", reason=""):
-    """Approve every passage of the page's latest version that needs it.
+    """Approve every reviewable unit of the page's latest version (its
+    title, standfirst and other reviewed fields, and every passage).
 
-    Claims are approved; context passages are confirmed "not a claim".
+    Claims are approved; context units are confirmed "not a claim".
     Returns the decisions recorded.
     """
-    from evidence.passages import read_passages
+    from evidence.passages import reviewable_units
     from evidence.review.decisions import record_decision
 
     page = type(page).objects.get(pk=page.pk)
     version = page.get_latest_revision_as_object()
     decisions = []
-    for passage in read_passages(version):
+    for passage in reviewable_units(version):
         decision = "approve" if passage.is_claim else "not_a_claim"
         decisions.append(
             record_decision(
@@ -142,15 +143,15 @@ def approve(page, reviewer, *, certainty="", reason=""):
 
 
 def shown_fingerprint(page, block_id) -> str:
-    """The fingerprint a reviewer is shown now for passage `block_id` of the
-    page's latest version ("" when it has no such passage)."""
+    """The fingerprint a reviewer is shown now for unit `block_id` of the
+    page's latest version ("" when it has no such unit)."""
     from wagtail.models import Page
 
-    from evidence.passages import read_passages
+    from evidence.passages import reviewable_units
 
     version = Page.objects.get(pk=page.pk).specific.get_latest_revision_as_object()
     return next(
-        (p.fingerprint for p in read_passages(version) if p.block_id == block_id),
+        (p.fingerprint for p in reviewable_units(version) if p.block_id == block_id),
         "",
     )
 

@@ -13,6 +13,7 @@ the public page does; a draft shows where its passages stand now.
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
@@ -21,8 +22,7 @@ from articles.models import ArticleAuthor, ArticlePage, Author
 from articles.reading import body_views, reference_numbering
 from evidence.models import PublishSnapshot, Source, UnitOutcome
 from evidence.models.snapshots import APPROVED
-from evidence.passage_view import PassageView
-from evidence.passages import Passage, cited_source_ids, raw_blocks, read_passages
+from evidence.passages import Passage, cited_source_ids, raw_blocks, reviewable_units
 from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import passage_review
 from evidence.roles import reviewer_credentials, reviewer_name
@@ -99,13 +99,10 @@ def _versions(pages, latest: bool) -> list[Version]:
 
 
 def _passage_html(views) -> list[str]:
-    """Each passage's HTML, in order: its block's template, as the public
-    page renders it (markers, badge, evidence card, flags)."""
-    return [
-        render_to_string(view.template, {"passage": view})
-        for view in views
-        if isinstance(view, PassageView)
-    ]
+    """Each passage's HTML, in order (headings are passages too): its
+    block's template, as the public page renders it (markers, badge,
+    evidence card, flags)."""
+    return [render_to_string(view.template, {"passage": view}) for view in views]
 
 
 def _certainties(states) -> dict[str, str]:
@@ -125,8 +122,11 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
     for version in versions:
         wanted |= cited_source_ids(version.obj)
     sources = Source.objects.in_bulk(wanted) if wanted else {}
+    # Every reviewable unit: the title, the standfirst and the other
+    # reviewed fields first, then the body's passages (headings included).
     passages_of = {
-        id(version): read_passages(version.obj, sources=sources) for version in versions
+        id(version): reviewable_units(version.obj, sources=sources)
+        for version in versions
     }
     drafts: dict = {}
     for version in versions:
@@ -172,8 +172,9 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
     payloads = []
     for version in versions:
         passages, states = passages_of[id(version)], states_of[id(version)]
+        body = [p for p in passages if not p.is_field]
         views = body_views(
-            version.obj, passages, _certainties(states), reference_numbering(), request
+            version.obj, body, _certainties(states), reference_numbering(), request
         )
         payloads.append(
             _payload(
@@ -265,7 +266,16 @@ def _payload(version, passages, states, request, html, person, authors):
         "reviewed_by": [credit for credit in reviewed_by if credit is not None],
         "headings": headings,
         "passages": [
-            _passage(p, states.get(p.block_id), passage_html, person)
-            for p, passage_html in zip(passages, html, strict=True)
+            *(
+                _passage(p, states.get(p.block_id), escape(p.text), person)
+                for p in passages
+                if p.is_field
+            ),
+            *(
+                _passage(p, states.get(p.block_id), passage_html, person)
+                for p, passage_html in zip(
+                    [p for p in passages if not p.is_field], html, strict=True
+                )
+            ),
         ],
     }

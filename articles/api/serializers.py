@@ -42,9 +42,23 @@ class PassageReviewSerializer(serializers.Serializer):
 
 
 class PassageSerializer(serializers.Serializer):
-    block_id = serializers.CharField()
-    position = serializers.IntegerField(help_text=_("1-based position in the body."))
-    type = serializers.CharField(help_text=_("paragraph, list, table, callout, study"))
+    block_id = serializers.CharField(
+        help_text=_(
+            "The unit's id: a block id, or for a reviewed field its name "
+            "(title, standfirst, seo_title, search_description, "
+            "subject_intervention), the same on every version."
+        )
+    )
+    position = serializers.IntegerField(
+        help_text=_("1-based position in the body; 0 for a reviewed field.")
+    )
+    type = serializers.CharField(
+        help_text=_(
+            "title, standfirst, seo_title, search_description, "
+            "subject_intervention (the page's reviewed fields, first), then "
+            "heading, paragraph, list, table, callout, study"
+        )
+    )
     role = serializers.ChoiceField(choices=PassageRole.choices)
     fingerprint = serializers.CharField(
         help_text=_(

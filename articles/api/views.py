@@ -62,7 +62,7 @@ from evidence.gate import PublishBlocked
 from evidence.gate.publish import lock_page_row, publish_latest
 from evidence.gate.rules import evaluate
 from evidence.models import ReviewDecision
-from evidence.passages import analyse_passages, read_passages
+from evidence.passages import analyse_passages, reviewable_units
 from evidence.review.decisions import (
     DecisionConflict,
     ReviewRefused,
@@ -88,7 +88,7 @@ def readiness(version) -> dict:
     would refuse, the gate's problems, and the wording-vs-evidence
     warnings."""
     errors = publish_errors(version)
-    passages = read_passages(version)
+    passages = reviewable_units(version)
     problems = evaluate(version, passages).problems
     warnings = [
         {
@@ -515,10 +515,12 @@ class PassageReviewsView(GenericAPIView):
 
 
 def _passage_of(page, block_id):
-    """The passage `block_id` of the page's latest version, or None (a block
-    id of another page is not one of this page's passages)."""
+    """The unit `block_id` of the page's latest version (a passage, or a
+    reviewed field: "title", "standfirst"...), or None (a block id of
+    another page is not one of this page's units)."""
     version = page.get_latest_revision_as_object()
-    return next((p for p in read_passages(version) if p.block_id == block_id), None)
+    units = reviewable_units(version)
+    return next((p for p in units if p.block_id == block_id), None)
 
 
 def conflict_response(conflict) -> Response:

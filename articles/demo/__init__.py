@@ -19,7 +19,7 @@ from articles.demo.site_tree import ensure_site_tree, point_default_site_at_base
 from articles.models import ArticleAuthor, ArticlePage, Author
 from evidence.gate.publish import publish_latest
 from evidence.models import ReviewerProfile, Source
-from evidence.passages import read_passages
+from evidence.passages import read_passages, reviewable_units
 from evidence.review.data import review_states
 from evidence.review.decisions import record_decision
 from evidence.vocab import Decision
@@ -245,11 +245,12 @@ def load_reviewer_profile(reviewer, report: DemoReport) -> None:
 
 
 def review_demo_article(page: ArticlePage, reviewer) -> None:
-    """The demo reviewer approves every claim (at the suggested certainty) and
-    confirms every context passage that reads like a claim."""
+    """The demo reviewer decides every reviewable unit: approves every claim
+    (at the suggested certainty) and confirms every context unit (the
+    title, the standfirst, headings, framing passages) as not a claim."""
     version = page.get_latest_revision_as_object()
     states = review_states(version)
-    for passage in read_passages(version):
+    for passage in reviewable_units(version):
         state = states[passage.block_id]
         if state.is_settled:
             continue

@@ -42,6 +42,15 @@ class Blocked:
     page: Page
     problems: list
 
+    @property
+    def headline(self):
+        """The problem to show first: one about the evidence or a decision
+        given, before the units nobody has read yet."""
+        return next(
+            (p for p in self.problems if p.rule != "undecided_unit"),
+            self.problems[0],
+        )
+
 
 @dataclass(frozen=True)
 class DecidedSinceLive:

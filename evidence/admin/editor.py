@@ -26,7 +26,10 @@ def refused_by_gate_only(form) -> bool:
     if not problems:
         return False
     field = form.instance.passages_field
-    if set(form.errors) != {field}:
+    # The gate's problems sit on the passages field, and a field unit's (the
+    # title's, the standfirst's) on its own field.
+    gate_fields = {field} | {p.block_id for p in problems if p.position < 1}
+    if not set(form.errors) or not set(form.errors) <= gate_fields:
         return False
     return not any(formset.total_error_count() for formset in form.formsets.values())
 

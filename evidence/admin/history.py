@@ -25,11 +25,27 @@ def register_review_log_actions(actions):
                 Decision.REQUEST_CHANGES: _("Asked for changes to"),
                 Decision.NOT_A_CLAIM: _("Confirmed “not a claim”:"),
             }.get(decision, decision)
-            message = _("%(decision)s passage %(position)s (“%(excerpt)s”)") % {
-                "decision": words,
-                "position": data.get("position", "?"),
-                "excerpt": data.get("excerpt", ""),
-            }
+            if data.get("bulk"):
+                count = len(data.get("block_ids") or ())
+                return ngettext(
+                    "Confirmed “not a claim” for %(count)d context passage "
+                    "read together",
+                    "Confirmed “not a claim” for %(count)d context passages "
+                    "read together",
+                    count,
+                ) % {"count": count}
+            if data.get("unit"):
+                message = _("%(decision)s %(unit)s (“%(excerpt)s”)") % {
+                    "decision": words,
+                    "unit": data["unit"],
+                    "excerpt": data.get("excerpt", ""),
+                }
+            else:
+                message = _("%(decision)s passage %(position)s (“%(excerpt)s”)") % {
+                    "decision": words,
+                    "position": data.get("position", "?"),
+                    "excerpt": data.get("excerpt", ""),
+                }
             if data.get("certainty"):
                 message += " · " + _("certainty: %(certainty)s") % {
                     "certainty": Certainty(data["certainty"]).label

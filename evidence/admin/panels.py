@@ -11,7 +11,7 @@ before review rather than at publish; it changes nothing and blocks nothing.
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
-from evidence.passages import analyse_passages, read_passages
+from evidence.passages import analyse_passages, reviewable_units
 from evidence.review.notes import open_notes
 
 
@@ -28,11 +28,18 @@ class EvidenceCheckPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             saved = bool(self.instance and self.instance.pk)
-            analyses = analyse_passages(self.instance) if saved else []
+            analyses = (
+                analyse_passages(self.instance, reviewable_units(self.instance))
+                if saved
+                else []
+            )
             flagged = [
                 analysis
                 for analysis in analyses
-                if analysis.has_claim or analysis.warnings or analysis.uncited_claim
+                if analysis.has_claim
+                or analysis.warnings
+                or analysis.uncited_claim
+                or analysis.passage.suspicious
             ]
             context.update(
                 saved=saved,
@@ -78,7 +85,7 @@ class ReviewNotesPanel(Panel):
             if self.notes and self.instance is not None:
                 positions = {
                     passage.block_id: passage
-                    for passage in read_passages(self.instance)
+                    for passage in reviewable_units(self.instance)
                 }
             context.update(
                 task_state=self.request_changes,

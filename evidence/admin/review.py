@@ -1,15 +1,23 @@
-"""The medical review screen: every claim of a page, its evidence, a decision.
+"""The medical review screen: every reviewable unit of a page, its evidence,
+a decision.
 
-The screen reads the page as its latest revision has it. Each decision is
-recorded through `evidence.review.decisions.record_decision()`, which refuses
-what a reviewer may not do (self-approval, a missing note...); this view
-only collects the decision and shows the outcome. Nothing here decides
+The screen reads the page as its latest revision has it and shows every
+reviewable unit in page order (the title and the standfirst first, then
+every block of the body), with the claim detector's highlights, the
+characters a unit hides from readers, and, for a unit changed since its
+approval, a word-level diff against the approved text. Each decision is
+recorded through `evidence.review.decisions.record_decision()`, which
+refuses what a reviewer may not do (self-approval, a missing note...);
+context units the detector does not flag may be confirmed together
+(`confirm_context_units`) once the reviewer says they read them all. This
+view only collects decisions and shows the outcome. Nothing here decides
 whether a page may go live; that is the publish gate's job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -29,18 +37,20 @@ from evidence.admin.living import review_context
 from evidence.admin.workflow import SignOffView, TaskActionView
 from evidence.analysis.calibration import CalibrationWarning
 from evidence.analysis.certainty import CertaintySuggestion, suggest_certainty
+from evidence.analysis.claims import SentenceVerdict
 from evidence.analysis.evaluation import page_subject
 from evidence.gate.rules import evaluate
 from evidence.models import MedicalReviewTask, ReviewDecision
 from evidence.page import is_gated
-from evidence.passages import Passage, analyse_passages
+from evidence.passages import Passage, analyse_passages, reviewable_units
 from evidence.review.data import review_states
 from evidence.review.decisions import (
     DecisionConflict,
     ReviewRefused,
+    confirm_context,
     record_decision,
 )
-from evidence.review.state import PassageReview
+from evidence.review.state import PassageReview, Status
 from evidence.roles import is_medical_reviewer, reviewer_byline, reviewer_disclosure
 from evidence.vocab import CERTAINTY_WORDS, Certainty, Decision
 
@@ -53,7 +63,49 @@ class ReviewRow:
     state: PassageReview
     suggestion: CertaintySuggestion
     warnings: tuple[CalibrationWarning, ...]
+    sentences: tuple[SentenceVerdict, ...] = ()
     form: object = None  # the decision form the review screen shows
+    diff: list = field(default_factory=list)  # (op, words) against the approved text
+
+    @property
+    def label(self) -> str:
+        return self.passage.label
+
+    @property
+    def flagged(self) -> bool:
+        """Must be decided on its own: a claim, a unit in which the detector
+        finds a claim, or one hiding characters from readers."""
+        return (
+            self.passage.is_claim
+            or self.passage.suspicious
+            or any(s.is_claim for s in self.sentences)
+        )
+
+    @property
+    def reads_like_claim(self) -> bool:
+        return self.is_context and any(s.is_claim for s in self.sentences)
+
+    @property
+    def confirmable_together(self) -> bool:
+        """An undecided context unit the detector does not flag."""
+        return self.is_context and not self.flagged and not self.state.is_settled
+
+    @property
+    def highlighted(self) -> list[tuple[str, bool, str]]:
+        """The unit's text as (text, is claim, why) pieces: the sentences
+        the detector reads as claims are highlighted with their cues."""
+        text = self.passage.text
+        pieces = []
+        at = 0
+        for sentence in self.sentences:
+            if sentence.start > at:
+                pieces.append((text[at : sentence.start], False, ""))
+            why = ", ".join(f"“{cue.text}” ({cue.kind})" for cue in sentence.cues)
+            pieces.append((text[sentence.start : sentence.end], sentence.is_claim, why))
+            at = max(at, sentence.end)
+        if at < len(text):
+            pieces.append((text[at:], False, ""))
+        return pieces
 
     @property
     def suggested_name(self) -> str:
@@ -84,29 +136,66 @@ class ReviewRow:
         return self.state.decision
 
 
-def review_rows(version, states: dict) -> list[ReviewRow]:
-    """The passages a medical reviewer must look at, in page order.
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """A word-level diff: ("same" | "removed" | "added", words) pieces."""
+    old, new = before.split(), after.split()
+    pieces = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(("same", " ".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("removed", " ".join(old[i1:i2])))
+        if j2 > j1:
+            pieces.append(("added", " ".join(new[j1:j2])))
+    return pieces
 
-    Every claim needs a reviewer; so does a passage marked as context in
-    which the claim detector finds a claim (the reviewer confirms it is not
-    one, or asks the writer to cite it). `version` is the page as its latest
-    revision has it; `states` is `evidence.review.data.review_states(version)`.
+
+def approved_text(page_id: int, decision) -> str | None:
+    """The text of the unit as it read in the revision a decision was
+    given on, or None when that revision is gone."""
+    revision_id = getattr(decision, "revision_id", None)
+    if revision_id is None:
+        return None
+    from wagtail.models import Revision
+
+    revision = Revision.objects.filter(pk=revision_id).first()
+    if revision is None:
+        return None
+    units = reviewable_units(revision.as_object(), sources={})
+    unit = next((u for u in units if u.block_id == decision.block_id), None)
+    return unit.text if unit is not None else None
+
+
+def review_rows(version, states: dict) -> list[ReviewRow]:
+    """Every reviewable unit of the version, in page order, with what a
+    medical reviewer needs to decide it.
+
+    Every unit needs a decision: the title, the standfirst and the other
+    reviewed fields first, then every block of the body. `version` is the
+    page as its latest revision has it; `states` is
+    `evidence.review.data.review_states(version)`.
     """
     rows = []
-    for analysis in analyse_passages(version):
+    for analysis in analyse_passages(version, reviewable_units(version)):
         passage = analysis.passage
         state = states.get(passage.block_id)
-        if state is None or not state.needs_review:
+        if state is None:
             continue
-        rows.append(
-            ReviewRow(
-                passage=passage,
-                state=state,
-                suggestion=analysis.suggestion
-                or suggest_certainty([], page_subject(version), passage.text),
-                warnings=analysis.warnings,
-            )
+        row = ReviewRow(
+            passage=passage,
+            state=state,
+            suggestion=analysis.suggestion
+            or suggest_certainty([], page_subject(version), passage.text),
+            warnings=analysis.warnings,
+            sentences=analysis.sentences,
         )
+        if state.status == Status.CHANGED_SINCE_APPROVAL and state.decision:
+            before = approved_text(version.pk, state.decision)
+            if before is not None and before != passage.text:
+                row.diff = word_diff(before, passage.text)
+        rows.append(row)
     return rows
 
 
@@ -220,13 +309,51 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
     def get_rows(self, states=None):
         return review_rows(self.version, states or review_states(self.version))
 
+    def confirm_together(self, request):
+        """ "I have read these N passages; none states a claim." """
+        shown = {
+            unit_id: request.POST.get(f"fingerprint-{unit_id}", "")
+            for unit_id in request.POST.getlist("unit")
+        }
+        if not request.POST.get("read_all"):
+            messages.error(
+                request,
+                _(
+                    "Tick “I have read these passages” to confirm them "
+                    "together, or decide each passage on its own."
+                ),
+            )
+            return redirect(self.url("confirm-context"))
+        try:
+            records = confirm_context(self.page, request.user, shown)
+        except ReviewRefused as error:
+            for message in error.messages:
+                messages.error(request, message)
+            messages.error(request, _("No passage was confirmed."))
+            return redirect(self.url("confirm-context"))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d context passage confirmed as not a claim.",
+                "%(count)d context passages confirmed as not claims.",
+                len(records),
+            )
+            % {"count": len(records)},
+        )
+        return redirect(self.url())
+
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "confirm_context":
+            return self.confirm_together(request)
         rows = {row.block_id: row for row in self.get_rows()}
         row = rows.get(request.POST.get("block_id", ""))
         if row is None:
             messages.error(
                 request,
-                _("That passage is no longer on the page, or needs no review."),
+                _(
+                    "That passage is no longer on the page; read the page as "
+                    "it is now below."
+                ),
             )
             return redirect(self.url())
         form = PassageDecisionForm(
@@ -237,8 +364,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             messages.error(
                 request,
-                _("Passage %(position)s: the decision was not recorded.")
-                % {"position": row.passage.position},
+                _("%(unit)s: the decision was not recorded.") % {"unit": row.label},
             )
             return self.render_to_response(
                 self.get_context_data(bound_form=(row.block_id, form))
@@ -259,26 +385,26 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             messages.error(
                 request,
                 _(
-                    "Passage %(position)s changed while you were reviewing it, "
+                    "%(unit)s changed while you were reviewing it, "
                     "so your decision was not recorded. Read it again below, "
                     "then decide."
                 )
-                % {"position": row.passage.position},
+                % {"unit": row.label},
             )
             return redirect(self.url(f"passage-{row.block_id}"))
         except ReviewRefused as error:
             for message in error.messages:
                 messages.error(
                     request,
-                    _("Passage %(position)s: %(message)s")
-                    % {"position": row.passage.position, "message": message},
+                    _("%(unit)s: %(message)s")
+                    % {"unit": row.label, "message": message},
                 )
             return redirect(self.url(f"passage-{row.block_id}"))
         if decision.duplicate:
             messages.info(
                 request,
-                _("Passage %(position)s: that decision was already recorded.")
-                % {"position": row.passage.position},
+                _("%(unit)s: that decision was already recorded.")
+                % {"unit": row.label},
             )
             return redirect(self.url(f"passage-{row.block_id}"))
         messages.success(request, self.success_message(row, data))
@@ -286,24 +412,22 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
 
     @staticmethod
     def success_message(row, data) -> str:
-        values = {"position": row.passage.position}
+        values = {"unit": row.label}
         if data["decision"] == Decision.APPROVE:
             values["certainty"] = CERTAINTY_WORDS.get(
                 data["certainty"], data["certainty"]
             )
-            return _("Passage %(position)s approved: certainty %(certainty)s.") % (
-                values
-            )
+            return _("%(unit)s approved: certainty %(certainty)s.") % values
         if data["decision"] == Decision.REQUEST_CHANGES:
             return (
                 _(
-                    "Passage %(position)s: changes requested. Your note is on the "
+                    "%(unit)s: changes requested. Your note is on the "
                     "passage in the writer's editor. When you have decided on every "
                     "passage, use “Request changes: return to the writer” below."
                 )
                 % values
             )
-        return _("Passage %(position)s confirmed as not a claim.") % values
+        return _("%(unit)s confirmed as not a claim.") % values
 
     def workflow_context(self) -> dict:
         """The page's place in the Medical review task, and what this user
@@ -359,6 +483,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             rows=rows,
             problems=verdict.problems,
             pending=sum(not row.is_approved for row in rows),
+            together=[row for row in rows if row.confirmable_together],
             history=[
                 {
                     "decision": decision,

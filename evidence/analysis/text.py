@@ -177,6 +177,13 @@ def normalise(text: str) -> NormalisedText:
     in ``folded``.
     """
     text = _LINE_BREAKS_RE.sub("\n", text or "")
+    if text.isascii():
+        # NFKC leaves ASCII as it is and no ASCII letter is a look-alike:
+        # only control characters can hide in it (the common case, fast).
+        invisible = tuple(_INVISIBLE_RE.findall(text))
+        if invisible:
+            text = _INVISIBLE_RE.sub("", text)
+        return NormalisedText(text, text, invisible, ())
     text = unicodedata.normalize("NFKC", text)
     invisible = tuple(_INVISIBLE_RE.findall(text))
     if invisible:

@@ -80,21 +80,35 @@ class Problem:
 class PublishBlocked(ValidationError):
     """This version of the page may not go live yet.
 
-    Keyed by the page's passages field, so Wagtail's admin API answers 400
+    Keyed by the page's passages field (and a field unit's problem by its
+    own field: "title", "standfirst"), so Wagtail's admin API answers 400
     with the messages and the editor shows them on the field; `problems`
     keeps the structured list.
     """
 
-    def __init__(self, problems, message=None, *, field=NON_FIELD_ERRORS):
+    def __init__(self, problems, message=None, *, field=NON_FIELD_ERRORS, fields=()):
         self.problems = list(problems)
-        messages = [p.message for p in self.problems]
-        super().__init__({field: [message] if message else messages})
+        if message:
+            super().__init__({field: [message]})
+            return
+        by_field: dict[str, list[str]] = {}
+        for problem in self.problems:
+            # A field unit's problem (the title...) is keyed by its field.
+            key = (
+                problem.block_id
+                if problem.position < 1 and problem.block_id in fields
+                else field
+            )
+            by_field.setdefault(key, []).append(problem.message)
+        super().__init__(by_field or {field: []})
 
     @classmethod
     def for_page(cls, page, problems, message=None):
-        """Refused for `page`, keyed by its passages field."""
+        """Refused for `page`: the problems of its passages keyed by its
+        passages field, those of its reviewed fields by each field."""
         field = getattr(page, "passages_field", "") or NON_FIELD_ERRORS
-        return cls(problems, message, field=field)
+        fields = tuple(getattr(page, "reviewed_fields", ()) or ())
+        return cls(problems, message, field=field, fields=fields)
 
 
 def publish_problems(page) -> list[Problem]:

@@ -12,9 +12,12 @@ from evidence.limits import control_character_problem
 
 
 def gate_errors(problems) -> StreamBlockValidationError:
-    """The gate's problems as StreamField errors, each on its own passage."""
+    """The gate's problems as StreamField errors, each on its own passage
+    (problems of field units are shown on their fields, not here)."""
     by_index = {}
     for problem in problems:
+        if problem.position < 1:
+            continue
         by_index.setdefault(problem.position - 1, []).append(problem.message)
     return StreamBlockValidationError(
         non_block_errors=[
@@ -52,12 +55,26 @@ class GatedPageForm(WagtailAdminPageForm):
                 self.add_error(name, problem)
         field = self.instance.passages_field
         if self.is_publishing() and field in cleaned_data and field not in self.errors:
+            reviewed = getattr(self.instance, "reviewed_fields", ())
+            values = {
+                name: cleaned_data.get(name, getattr(self.instance, name, ""))
+                for name in reviewed
+            }
             version = SimpleNamespace(
                 passages_field=field,
+                reviewed_fields=reviewed,
                 pk=self.instance.pk,
+                **values,
                 **{field: cleaned_data[field]},
             )
             if problems := publish_problems(version):
                 self.publish_refused = problems
-                self.add_error(field, gate_errors(problems))
+                for problem in problems:
+                    if problem.position < 1 and problem.block_id in self.fields:
+                        # A field unit (the title, the standfirst): on its field.
+                        self.add_error(problem.block_id, problem.message)
+                    elif problem.position < 1:
+                        self.add_error(None, problem.message)
+                if any(problem.position >= 1 for problem in problems):
+                    self.add_error(field, gate_errors(problems))
         return cleaned_data

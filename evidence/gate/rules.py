@@ -1,16 +1,19 @@
 """The publish gate's rules: what may stop a version of a page going live.
 
-A version may go live only when every passage that states a claim
+A version may go live only when every reviewable unit of it (its title,
+standfirst, SEO fields and every block of its body: `reviewable_units`)
+carries a current decision by a medical reviewer who did not write its
+text, pinned to exactly the text, role, citations and cited evidence the
+reviewer was shown (any later change voids it). A claim also
 
 1. cites at least one source that supports or mentions it and has not been
    retracted, other than citations an import suggested that no reviewer
    has confirmed (`Citation.suggested`);
-2. has a current approval by a medical reviewer, given for exactly its
-   present text and citations (any later edit voids the approval);
-3. was approved by someone other than the person who wrote its text;
+2. has a current approval (a "not a claim" confirmation does not do);
 
-and every context passage in which the claim detector finds a claim has been
-confirmed "not a claim" by a medical reviewer. Superusers are gated too.
+and a context unit has a current approval or "not a claim" confirmation.
+The claim detector only says which context units must be decided on their
+own; it never exempts one. Superusers are gated too.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from evidence.gate import Problem
-from evidence.passages import Passage, read_passages
+from evidence.passages import Passage, reviewable_units
 from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import PassageReview, Status, passage_review
 
@@ -32,6 +35,7 @@ RULES = (
     "approval_voided",
     "self_approval",
     "unconfirmed_context",
+    "undecided_unit",
 )
 
 
@@ -46,8 +50,8 @@ class GateResult:
 
 
 def _label(passage: Passage) -> str:
-    return _("Passage %(position)s (“%(excerpt)s”)") % {
-        "position": passage.position,
+    return _("%(unit)s (“%(excerpt)s”)") % {
+        "unit": passage.label,
         "excerpt": passage.excerpt or _("empty"),
     }
 
@@ -115,16 +119,31 @@ def _review_problem(passage: Passage, review: PassageReview) -> Problem | None:
                 "%(passage)s was confirmed “not a claim” only by the person "
                 "who wrote it; another medical reviewer must confirm it."
             ) % {"passage": label}
-        else:
+        elif review.status == Status.CHANGED_SINCE_APPROVAL:
+            rule = "approval_voided"
             message = _(
-                "%(passage)s is marked as context but reads like a claim. A "
-                "medical reviewer must confirm it is not a claim, or mark it "
-                "as a claim and cite a source."
+                "%(passage)s changed after a medical reviewer confirmed it; "
+                "a medical reviewer must read it again."
             ) % {"passage": label}
-            if review.status == Status.CHANGES_REQUESTED:
-                message += " " + _("The reviewer asked: “%(note)s”") % {
-                    "note": review.decision.note
-                }
+        elif review.status == Status.CHANGES_REQUESTED:
+            rule = "unconfirmed_context" if review.flagged else "undecided_unit"
+            message = _(
+                "%(passage)s: a medical reviewer asked for changes: “%(note)s”"
+            ) % {"passage": label, "note": review.decision.note}
+        elif review.flagged:
+            message = _(
+                "%(passage)s is not marked as a claim but reads like one, or "
+                "hides characters from readers. A medical reviewer must decide "
+                "it on its own: confirm it is not a claim, or ask for changes."
+            ) % {"passage": label}
+        else:
+            rule = "undecided_unit"
+            message = _(
+                "%(passage)s has not been read by a medical reviewer. A "
+                "medical reviewer must confirm it is not a claim (on the "
+                "review screen, with the other context passages) or ask for "
+                "changes."
+            ) % {"passage": label}
     elif review.self_approved:
         rule = "self_approval"
         message = _(
@@ -155,12 +174,12 @@ def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
     """The gate's full verdict on a version: its problems and review states.
 
     Three queries whatever the length: the cited sources, the decisions and
-    the authorship of the passages (two when `passages`, already read with
-    `read_passages`, are given). The claim detector runs only on context
-    passages.
+    the authorship of the units (two when `passages`, already read with
+    `reviewable_units`, are given). The claim detector runs only on
+    undecided context units.
     """
     if passages is None:
-        passages = read_passages(page)
+        passages = reviewable_units(page)
     data = ReviewData.load(passages, decision_page_id(page))
     problems = []
     states = {}

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from evidence.gate import ensure_publishable, publish_problems
-from evidence.passages import read_passages
+from evidence.passages import reviewable_units
 from evidence.review.data import review_states
 from evidence.roles import (
     editor_groups_filter,
@@ -110,13 +110,13 @@ def changes_requested_comment(obj, comment: str = "") -> str:
     version = latest_version(obj)[1]
     states = review_states(version)
     notes = []
-    for passage in read_passages(version):
+    for passage in reviewable_units(version):
         state = states.get(passage.block_id)
         if state and state.status == "changes_requested" and state.decision:
             notes.append(
-                _("Passage %(position)s (“%(excerpt)s”): %(note)s")
+                _("%(unit)s (“%(excerpt)s”): %(note)s")
                 % {
-                    "position": passage.position,
+                    "unit": passage.label,
                     "excerpt": passage.excerpt,
                     "note": state.decision.note,
                 }

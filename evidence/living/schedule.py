@@ -42,7 +42,7 @@ from evidence.models import (
     ReviewScheduleSettings,
 )
 from evidence.page import gated_page_models, is_gated
-from evidence.passages import read_passages
+from evidence.passages import reviewable_units
 from evidence.review.data import review_states
 from evidence.review.decisions import ReviewRefused, record_decision
 from evidence.review.state import Status
@@ -239,12 +239,12 @@ def reconfirm(page, reviewer, *, note: str = "") -> list:
     states = review_states(page)
     wanted = {b: s for b, s in states.items() if s.needs_review}
     # What the reviewer re-confirms: the live text, as it reads now.
-    fingerprints = {p.block_id: p.fingerprint for p in read_passages(page)}
+    fingerprints = {p.block_id: p.fingerprint for p in reviewable_units(page)}
     unsettled = [b for b, s in wanted.items() if not s.is_settled]
     if unsettled:
         raise ReconfirmRefused(
             _(
-                "%(count)d passages are not approved for their live text; review "
+                "%(count)d units are not approved for their live text; review "
                 "them one by one."
             )
             % {"count": len(unsettled)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, ExpressionWrapper
 
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.passages import Passage, compact_json, read_passages
+from evidence.passages import Passage, compact_json, reviewable_units
 from evidence.review.state import PassageReview, passage_review
 from evidence.roles import holds_review_permission
 
@@ -113,11 +113,12 @@ def decision_page_id(page) -> int | None:
 
 
 def review_states(page) -> dict[str, PassageReview]:
-    """Block id -> review state of every passage of this version of the page.
+    """Unit id -> review state of every reviewable unit (`reviewable_units`)
+    of this version of the page.
 
     Pass the version that matters: `revision.as_object()` for a draft, or
     the page itself for what is live.
     """
-    passages = read_passages(page)
+    passages = reviewable_units(page)
     data = ReviewData.load(passages, decision_page_id(page))
     return {p.block_id: passage_review(p, data) for p in passages}

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.passages import Passage, read_passages, read_stream
+from evidence.passages import Passage, field_units, read_stream, reviewable_units
 from evidence.review import notes
 from evidence.review.data import ReviewData, text_hash
 from evidence.roles import is_medical_reviewer
@@ -160,7 +160,7 @@ def record_decision(
         )
     with transaction.atomic():
         revision, version = _locked_latest_version(page)
-        passages = read_passages(version)
+        passages = reviewable_units(version)
         passage = next((p for p in passages if p.block_id == block_id), None)
         if passage is None:
             raise DecisionConflict(
@@ -173,11 +173,11 @@ def record_decision(
         if passage.fingerprint != fingerprint:
             raise DecisionConflict(
                 _(
-                    "Passage %(position)s changed after you were shown it; "
+                    "%(unit)s changed after you were shown it; "
                     "nothing was recorded. Read it again and decide on the "
                     "current text."
                 )
-                % {"position": passage.position},
+                % {"unit": passage.label},
                 block_id=block_id,
                 current=passage.fingerprint,
             )
@@ -240,6 +240,7 @@ def _write(page, revision, passage, reviewer, decision, suggested, values):
         data={
             "block_id": passage.block_id,
             "position": passage.position,
+            "unit": passage.label if passage.is_field else "",
             "excerpt": record.excerpt,
             "decision": decision,
             "certainty": values.get("certainty", ""),
@@ -260,7 +261,7 @@ def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
     or was written by the reviewer. Returns the decisions, one per passage
     (a double submission returns those already recorded).
     """
-    from evidence.review.state import reads_like_claim
+    from evidence.review.state import is_flagged
 
     if not is_medical_reviewer(reviewer):
         raise ReviewRefused(
@@ -277,38 +278,39 @@ def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
     ) % {"count": len(shown)}
     with transaction.atomic():
         revision, version = _locked_latest_version(page)
-        passages = {p.block_id: p for p in read_passages(version)}
+        passages = {p.block_id: p for p in reviewable_units(version)}
         chosen = []
         for block_id, fingerprint in shown.items():
             passage = passages.get(block_id)
             if passage is None or passage.fingerprint != (fingerprint or "").strip():
                 raise DecisionConflict(
                     _(
-                        "Passage %(which)s changed after you were shown it, or "
+                        "%(which)s changed after you were shown it, or "
                         "left the page; nothing was recorded. Read the passages "
                         "again and confirm the current text."
                     )
-                    % {"which": passage.position if passage else block_id},
+                    % {"which": passage.label if passage else block_id},
                     block_id=block_id,
                     current=passage.fingerprint if passage else "",
                 )
-            if passage.is_claim or reads_like_claim(passage.text):
+            if is_flagged(passage):
                 raise ReviewRefused(
                     _(
-                        "Passage %(position)s is a claim or reads like one; "
-                        "decide on it on its own. Nothing was recorded."
+                        "%(unit)s is a claim, reads like one or hides "
+                        "characters from readers; decide it on its own. "
+                        "Nothing was recorded."
                     )
-                    % {"position": passage.position}
+                    % {"unit": passage.label}
                 )
             chosen.append(passage)
         data = ReviewData.load(chosen, page.pk)
         if mine := [p for p in chosen if data.author_of(p) == reviewer.pk]:
             raise ReviewRefused(
                 _(
-                    "You wrote passage %(position)s; another reviewer must "
+                    "You wrote %(unit)s; another reviewer must "
                     "confirm it. Nothing was recorded."
                 )
-                % {"position": mine[0].position}
+                % {"unit": mine[0].label}
             )
         return [
             _write(
@@ -354,21 +356,26 @@ def _certainty(version, passage, decision, certainty, certainty_reason):
 
 
 def record_authorship(revision) -> int:
-    """Remember who first saved each passage text of a gated page's revision.
+    """Remember who first saved each unit text of a gated page's revision
+    (its reviewed fields and its passages).
 
-    A passage whose current text was already saved before keeps its first
+    A unit whose current text was already saved before keeps its first
     author; the rest are credited to the revision's user. One query: the
-    passages are read from the revision's stored content.
+    units are read from the revision's stored content.
     """
     model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
     field = getattr(model, "passages_field", "")
     if not field:
         return 0
-    stream = (revision.content or {}).get(field) or []
+    content = revision.content or {}
+    stream = content.get(field) or []
     if isinstance(stream, str):
         stream = json.loads(stream)
     stream_block = model._meta.get_field(field).stream_block
-    passages = read_stream(stream_block, stream, sources={})
+    passages = [
+        *field_units(model, content),
+        *read_stream(stream_block, stream, sources={}),
+    ]
     rows = [
         PassageAuthorship(
             page_id=int(revision.object_id),

@@ -1,10 +1,14 @@
-"""Where a passage stands with medical review: the rules, on loaded data.
+"""Where a reviewable unit stands with medical review: the rules, on loaded data.
 
-For a claim only approvals count; for a context passage an approval or a
-"not a claim" confirmation counts, and it needs one only when the claim
-detector finds a claim in it. No one approves their own words: an approval
-does not count when the reviewer is the person who first saved the
-passage's current text.
+Every unit needs a current decision before its version may go live. For a
+claim only approvals count; for a context unit (a title, a heading, a
+passage marked context) an approval or a "not a claim" confirmation counts.
+The claim detector never exempts a unit: it flags the context units that
+read like claims (or hide invisible characters or look-alike letters), and
+a flagged unit must be decided on its own (`flagged`), while the others may
+be confirmed together on the review screen. No one approves their own
+words: an approval does not count when the reviewer is the person who
+first saved the unit's current text.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class Status:
     CHANGED_SINCE_APPROVAL = "changed_since_approval"
     CHANGES_REQUESTED = "changes_requested"
     UNREVIEWED = "unreviewed"
+    # No longer given: every unit needs a decision. Kept because snapshots
+    # written before that rule may record it.
     NOT_NEEDED = "not_needed"
 
 
@@ -50,6 +56,7 @@ class PassageReview:
     self_approved: bool = False
     author_id: int | None = None
     needs_review: bool = True
+    flagged: bool = False  # an undecided context unit the detector flags
 
     @property
     def reviewers(self) -> tuple:
@@ -80,13 +87,20 @@ def reads_like_claim(text: str) -> bool:
     return has_claim(text)
 
 
-def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
-    """The review state of one passage, from already loaded decisions.
+def is_flagged(passage: Passage) -> bool:
+    """Whether a unit must be decided on its own rather than confirmed with
+    other context units: it is a claim, the detector reads a claim in it,
+    or its text hides something from a reader (invisible characters, a
+    Cyrillic or Greek letter inside a Latin word)."""
+    return passage.is_claim or passage.suspicious or reads_like_claim(passage.text)
 
-    For a claim only approvals count. For a context passage an approval or
-    a "not a claim" confirmation counts; it needs one only when the claim
-    detector finds a claim in it. A request for changes on the current text
-    cancels the approvals recorded before it.
+
+def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
+    """The review state of one unit, from already loaded decisions.
+
+    For a claim only approvals count. For a context unit an approval or a
+    "not a claim" confirmation counts. Every unit needs one. A request for
+    changes on the current text cancels the approvals recorded before it.
     """
     fingerprint = passage.fingerprint
     author_id = data.author_of(passage)
@@ -121,7 +135,8 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
             counted=tuple(by_others),
             author_id=author_id,
         )
-    needs_review = passage.is_claim or reads_like_claim(passage.text)
+    needs_review = True  # the detector ranks and flags; it exempts nothing
+    flagged = not passage.is_claim and is_flagged(passage)
     self_approved = any(
         d.decision in accepted and d.reviewer_id == author_id for d in since_request
     )
@@ -131,20 +146,20 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
             decision=current[last_request],
             author_id=author_id,
             needs_review=needs_review,
+            flagged=flagged,
         )
     voided = [
         d for d in history if d.fingerprint != fingerprint and d.decision in accepted
     ]
     if voided and not self_approved:
         status = Status.CHANGED_SINCE_APPROVAL
-    elif needs_review:
-        status = Status.UNREVIEWED
     else:
-        status = Status.NOT_NEEDED
+        status = Status.UNREVIEWED
     return PassageReview(
         status=status,
         decision=voided[-1] if status == Status.CHANGED_SINCE_APPROVAL else None,
         self_approved=self_approved,
         author_id=author_id,
         needs_review=needs_review,
+        flagged=flagged,
     )

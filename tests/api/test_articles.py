@@ -114,7 +114,10 @@ def test_publish_permissions(article_index, staff_writer, role_clients, role, ex
     response = role_clients[role].post(f"/api/v1/articles/{page.pk}/publish/")
     assert response.status_code == expected
     if expected == 409:
-        [problem, *_] = response.json()["problems"]
+        problems = response.json()["problems"]
+        # The title and the standfirst first, then the passage.
+        assert [p["block_id"] for p in problems[:2]] == ["title", "standfirst"]
+        [problem, *_] = [p for p in problems if p["position"] >= 1]
         assert problem["rule"] == "uncited_claim"
         assert set(problem) == {"block_id", "position", "rule", "excerpt", "message"}
     page.refresh_from_db()
@@ -180,12 +183,13 @@ def test_anonymous_reads_the_live_version_not_the_draft(draft, staff_writer):
     new.save_revision(user=staff_writer)
     public = client_for(None).get(f"/api/v1/articles/{draft.pk}/").json()
     assert public["title"] != "Draft title"
-    assert public["passages"][0]["text"] == "NAD+ falls with age."
+    # the title, the standfirst, then the body
+    assert public["passages"][2]["text"] == "NAD+ falls with age."
     latest = client_for(staff_writer).get(
         f"/api/v1/articles/{draft.pk}/?revision=latest"
     )
     assert latest.json()["title"] == "Draft title"
-    assert latest.json()["passages"][0]["text"] == "Secret new wording."
+    assert latest.json()["passages"][2]["text"] == "Secret new wording."
 
 
 def test_patch_keeps_ids_of_blocks_sent_with_them(draft, staff_writer):
@@ -206,11 +210,13 @@ def test_patch_keeps_ids_of_blocks_sent_with_them(draft, staff_writer):
         format="json",
     )
     assert response.status_code == 200, response.json()
-    ids = [p["block_id"] for p in response.json()["passages"]]
-    assert ids[0] == "p-1"
-    assert ids[1] and ids[1] != "p-1"
+    passages = [p for p in response.json()["passages"] if p["position"] >= 1]
+    assert [p["type"] for p in passages] == ["heading", "paragraph", "paragraph"]
+    ids = [p["block_id"] for p in passages]  # a heading is a passage too
+    assert ids[1] == "p-1"
+    assert ids[2] and ids[2] != "p-1"
     stored = ArticlePage.objects.get(pk=draft.pk).get_latest_revision_as_object()
-    assert [child.id for child in stored.body][1:] == ids
+    assert [child.id for child in stored.body] == ids
     assert stored.body[0].id  # the heading got an id too
     assert draft.revisions.count() == 2
 
@@ -354,7 +360,7 @@ def test_rich_text_is_cleaned_like_the_admin_editor(site_tree, staff_writer):
         }
     ]
     article = new_article(client_for(staff_writer), body=body).json()
-    html = article["passages"][0]["html"]
+    [html] = [p["html"] for p in article["passages"] if p["position"] >= 1]
     assert "script" not in html and "onclick" not in html
     assert '<a href="https://example.org/">link</a>' in html
 

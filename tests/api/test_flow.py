@@ -29,7 +29,7 @@ def test_draft_to_live_article_through_the_api(
         "/api/v1/articles/",
         {
             "title": "NR and NAD+",
-            "standfirst": "What the trials found.",
+            "standfirst": "What the research says.",
             "subject_intervention": "nicotinamide riboside",
             "subject_route": "oral",
             "body": [
@@ -46,9 +46,17 @@ def test_draft_to_live_article_through_the_api(
     article = created.json()
     assert article["live"] is False
     assert article["slug"] == "nr-and-nad"
-    [passage] = article["passages"]
+    # Every reviewable unit, the reviewed fields first (issue 12).
+    units = article["passages"]
+    assert [(u["block_id"], u["type"]) for u in units[:3]] == [
+        ("title", "title"),
+        ("standfirst", "standfirst"),
+        ("subject_intervention", "subject_intervention"),
+    ]
+    assert [u["type"] for u in units[3:]] == ["heading", "paragraph"]
+    passage = units[4]
     block_id = passage["block_id"]
-    assert passage["review"]["status"] == "unreviewed"
+    assert {u["review"]["status"] for u in units} == {"unreviewed"}
 
     assert anon_client.get(f"/api/v1/articles/{article['id']}/").status_code == 404
     assert anon_client.get("/api/v1/articles/").json()["count"] == 0
@@ -56,10 +64,14 @@ def test_draft_to_live_article_through_the_api(
     ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
     assert ready["publishable"] is False
     assert [p["rule"] for p in ready["problems"]] == [
+        "undecided_unit",  # the title
+        "undecided_unit",  # the standfirst
+        "undecided_unit",  # the subject
+        "undecided_unit",  # the heading
         "uncited_claim",
         "unapproved_claim",
     ]
-    assert {p["block_id"] for p in ready["problems"]} == {block_id}
+    assert [p["block_id"] for p in ready["problems"]][-1] == block_id
 
     refused = editor_client.post(f"/api/v1/articles/{article['id']}/publish/")
     assert refused.status_code == 409
@@ -89,7 +101,7 @@ def test_draft_to_live_article_through_the_api(
     article_body = writer.get(
         f"/api/v1/articles/{article['id']}/?revision=latest"
     ).json()
-    assert article_body["passages"][0]["block_id"] == block_id
+    assert article_body["passages"][4]["block_id"] == block_id
     cited = writer.patch(
         f"/api/v1/articles/{article['id']}/",
         {
@@ -115,18 +127,35 @@ def test_draft_to_live_article_through_the_api(
         format="json",
     )
     assert cited.status_code == 200, cited.json()
-    assert cited.json()["passages"][0]["block_id"] == block_id
-    assert cited.json()["passages"][0]["citations"] == [
+    assert cited.json()["passages"][4]["block_id"] == block_id
+    assert cited.json()["passages"][4]["citations"] == [
         {"source": source_id, "stance": "supports", "locator": ""}
     ]
 
     ready = writer.get(f"/api/v1/articles/{article['id']}/readiness/").json()
-    assert [p["rule"] for p in ready["problems"]] == ["unapproved_claim"]
+    assert [p["rule"] for p in ready["problems"]] == ["undecided_unit"] * 4 + [
+        "unapproved_claim"
+    ]
 
     shown = client_for(reviewer).get(
         f"/api/v1/articles/{article['id']}/?revision=latest"
     )
-    fingerprint = shown.json()["passages"][0]["fingerprint"]
+    # The reviewer reads the title, standfirst, subject and heading, and
+    # confirms them together: none states a claim.
+    context = [u for u in shown.json()["passages"] if u["role"] == "context"]
+    confirmed = client_for(reviewer).post(
+        f"/api/v1/articles/{article['id']}/context-confirmations/",
+        {
+            "passages": [
+                {"block_id": u["block_id"], "fingerprint": u["fingerprint"]}
+                for u in context
+            ]
+        },
+        format="json",
+    )
+    assert confirmed.status_code == 201, confirmed.json()
+    assert len(confirmed.json()) == 4
+    fingerprint = shown.json()["passages"][4]["fingerprint"]
     review = client_for(reviewer).post(
         f"/api/v1/articles/{article['id']}/passages/{block_id}/reviews/",
         {
@@ -156,8 +185,9 @@ def test_draft_to_live_article_through_the_api(
     listing = anon_client.get("/api/v1/articles/").json()
     assert [a["id"] for a in listing["results"]] == [article["id"]]
     public = anon_client.get(f"/api/v1/articles/{article['id']}/").json()
-    [passage] = public["passages"]
+    passage = public["passages"][4]
     assert passage["block_id"] == block_id
+    assert public["passages"][0]["review"]["status"] == "confirmed_not_claim"
     # Stored as the page editor stores rich text: a key on each paragraph.
     body = ArticlePage.objects.get(pk=article["id"]).body.raw_data
     [stored] = [block for block in body if block["id"] == block_id]

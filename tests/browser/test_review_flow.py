@@ -63,7 +63,9 @@ def footer_action(page, name):
     button.click()
 
 
-def test_writer_reviewer_editor_visitor(browser, sign_in, live_server, article_index):
+def test_writer_reviewer_editor_visitor(
+    browser, sign_in, live_server, article_index, screenshots
+):
     writer = member("Writers", "wendy")
     reviewer = member("Medical reviewers", "rita")
     editor = member("Editors", "eddie")
@@ -93,14 +95,24 @@ def test_writer_reviewer_editor_visitor(browser, sign_in, live_server, article_i
     article.refresh_from_db()
     assert article.current_workflow_task.name == "Medical review"
 
-    # The reviewer approves the claim, then the task: that passes the page
-    # to the editors, unpublished.
+    # The reviewer approves the claim, reads and confirms the title, the
+    # standfirst and the heading together, then approves the task: that
+    # passes the page to the editors, unpublished.
     reviewing = sign_in(reviewer)
     reviewing.goto(review_url)
     expect(reviewing.locator("#review-passages-heading")).to_be_visible()
     expect(reviewing.get_by_text("Approve the medical review")).to_have_count(0)
     reviewing.get_by_role("button", name="Approve passage 2").click()
     expect(reviewing.locator(".messages")).to_contain_text("Passage 2 approved")
+    expect(reviewing.get_by_text("Approve the medical review")).to_have_count(0)
+    reviewing.get_by_label("I have read these 3 passages; none states a claim.").check()
+    reviewing.get_by_role("button", name="Confirm 3 units as not claims").click()
+    expect(reviewing.locator(".messages")).to_contain_text(
+        "3 context passages confirmed as not claims."
+    )
+    reviewing.screenshot(
+        path=str(screenshots / "review-units-confirmed.png"), full_page=True
+    )
     reviewing.get_by_role("button", name="Approve the medical review").click()
     expect(reviewing.locator(".messages")).to_contain_text("waits for an editor")
     article.refresh_from_db()
@@ -153,7 +165,8 @@ def test_writer_reviewer_editor_visitor(browser, sign_in, live_server, article_i
     expect(reviewing.get_by_text("Changed since approval")).to_be_visible()
     reviewing.get_by_role("button", name="Approve passage 2").click()
     expect(reviewing.locator(".messages")).to_contain_text("Passage 2 approved")
-    assert ReviewDecision.objects.filter(page=article).count() == 2
+    # the claim twice; the title, standfirst and heading once
+    assert ReviewDecision.objects.filter(page=article).count() == 5
 
     # Now the editor's publish goes through and the visitor sees the edit.
     editing.goto(edit_url)

@@ -56,16 +56,24 @@ def test_the_documented_walkthrough_runs_as_written(live_server):
     )
     assert result.returncode == 0, result.stderr
 
-    readiness, refused, review, published, public = json_documents(result.stdout)
+    documents = json_documents(result.stdout)
+    readiness, refused, confirmed, review, published, public = documents
     assert readiness["publishable"] is False
-    assert [p["rule"] for p in readiness["problems"]] == ["unapproved_claim"]
+    assert [(p["block_id"], p["rule"]) for p in readiness["problems"]][:2] == [
+        ("title", "undecided_unit"),
+        ("standfirst", "undecided_unit"),
+    ]
+    assert readiness["problems"][2]["rule"] == "unapproved_claim"
     assert refused["publishable"] is False
     assert refused["problems"] == readiness["problems"]
+    assert [d["decision"] for d in confirmed] == ["not_a_claim", "not_a_claim"]
     assert review["decision"] == "approve"
     assert review["certainty"] == review["suggested_certainty"] == "high"
     assert published["live"] is True
     assert public["id"] == published["id"]
-    [passage] = public["passages"]
+    title, standfirst, passage = public["passages"]
+    assert (title["type"], title["text"]) == ("title", "Oral NR and NAD+")
+    assert standfirst["review"]["status"] == "confirmed_not_claim"
     assert passage["review"]["status"] == "approved"
     assert passage["text"] == "Oral NR raised blood NAD+ in adults."
     assert [p["name"] for p in public["reviewed_by"]] == ["Dr Rhea Okafor"]

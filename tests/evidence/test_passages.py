@@ -59,8 +59,17 @@ def test_reads_every_passage_in_order_with_resolved_citations(article_index):
         ],
     )
     passages = read_passages(page)
-    assert [p.kind for p in passages] == ["paragraph", "list", "table", "study"]
-    assert [p.position for p in passages] == [2, 3, 4, 5]
+    assert [p.kind for p in passages] == [
+        "heading",
+        "paragraph",
+        "list",
+        "table",
+        "study",
+    ]
+    assert [p.position for p in passages] == [1, 2, 3, 4, 5]
+    assert passages[0].role == "context" and passages[0].citations == ()
+    assert passages[0].text == "Why it matters"
+    passages = passages[1:]
     first = passages[0]
     assert first.block_id == "p1"
     assert first.text == "NAD+ & sirtuins decline."
@@ -167,23 +176,45 @@ def test_editor_block_keys_do_not_change_the_fingerprint(article_index):
 
 def test_the_fingerprint_format_is_stable():
     """Stored approvals are pinned to this exact hash: changing how it is
-    computed would void every approval on every page."""
+    computed would void every approval on every page. It covers the kind,
+    the role, the text as the page shows it (NFKC, invisible characters
+    removed), the citations and each cited Source's evidence (issue 12,
+    rule 3); the authorship hash covers the kind and the stored text."""
     import hashlib
     import json
 
+    from evidence.models import Source
     from evidence.passages import Citation, Passage
     from evidence.review.data import text_hash
 
+    source = Source(
+        pk=7, study_design="rct", population="human", sample_size=40, grade="B"
+    )
+    source.evidence_version = 3
     passage = Passage(
         block_id="b1",
         position=1,
         kind="paragraph",
         role="claim",
-        content="<p>NAD+ “falls” with age é</p>",
-        citations=(Citation(7, "supports", "p. 3"),),
+        content="<p>NAD+ “falls” with\u200b age é</p>",
+        citations=(Citation(7, "supports", "p. 3", source),),
     )
-    payload = ["paragraph", passage.content, [[7, "supports", "p. 3"]]]
+    shown = "<p>NAD+ “falls” with age é</p>"  # the zero-width space removed
+    payload = [
+        "paragraph",
+        "claim",
+        shown,
+        # each cited Source's evidence key, as compact JSON
+        [
+            [
+                7,
+                "supports",
+                "p. 3",
+                json.dumps(source.evidence_key(), separators=(",", ":")),
+            ]
+        ],
+    ]
     expected = json.dumps(payload, separators=(",", ":"))
     assert passage.fingerprint == hashlib.sha256(expected.encode()).hexdigest()
-    expected = json.dumps(payload[:2], separators=(",", ":"))
+    expected = json.dumps(["paragraph", passage.content], separators=(",", ":"))
     assert text_hash(passage) == hashlib.sha256(expected.encode()).hexdigest()

@@ -44,7 +44,8 @@ def test_pages_in_medical_review_with_passages_left(
     page.specific.get_workflow().start(page.specific, writer_in_group)
     [item] = claims_awaiting_review()
     assert item.page.pk == page.pk
-    assert (item.to_review, item.passages) == (2, 2)
+    # two passages, the title and the standfirst
+    assert (item.to_review, item.passages) == (4, 4)
     approve(page, reviewer)
     assert claims_awaiting_review()[0].to_review == 0
 
@@ -67,7 +68,11 @@ def test_blocked_articles_are_listed_with_their_problems(
     approve(ready, reviewer)
     [item] = pages_blocked_by_gate()
     assert item.page.pk == blocked.pk
-    assert {p.rule for p in item.problems} == {"uncited_claim", "unapproved_claim"}
+    assert {p.rule for p in item.problems} == {
+        "uncited_claim",
+        "unapproved_claim",
+        "undecided_unit",  # its title and standfirst
+    }
 
 
 def test_live_articles_citing_a_retracted_source(
@@ -144,7 +149,7 @@ def test_dashboard_shows_the_panel(
     assert "Evidence and medical review" in html
     awaiting = html[html.index("Claims awaiting medical review") :]
     assert "Submitted article" in awaiting
-    assert "1 of 1 passages to review" in awaiting
+    assert "3 of 3 units to review" in awaiting
     assert reverse("evidence_review:page", args=[submitted.pk]) in awaiting
     blocked = html[html.index("Articles the publish gate would refuse") :]
     assert "Promo draft" in blocked

@@ -62,7 +62,8 @@ def test_panel_lists_claims_per_passage_and_warnings(client, superuser, article_
     html = panel_html(edit(client, superuser, page))
 
     assert "Evidence check" in edit(client, superuser, page)
-    assert "2 of 3 passages make claims" in html
+    # the title, the standfirst, the heading and the three passages
+    assert "2 of 6 reviewable units make claims" in html
     assert "Passage 3 (paragraph, marked context)" in html
     assert "Marked context, but reads like a claim." in html
     assert "No usable source." in html
@@ -84,7 +85,7 @@ def test_panel_shows_the_latest_draft_to_its_writer(client, article_index):
 
     html = panel_html(edit(client, writer, page))
 
-    assert "1 of 1 passages makes claims" in html
+    assert "1 of 3 reviewable units makes claims" in html
     assert "Marked context, but reads like a claim." in html
     assert "reduce" in html
 

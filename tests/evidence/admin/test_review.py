@@ -90,11 +90,21 @@ def test_screen_lists_claims_with_their_evidence(client, article, reviewer):
     response = client.get(url(article))
     assert response.status_code == 200
     html = response.content.decode()
-    # The claim and the context passage that reads like a claim, in order;
-    # the heading and the plain context passage are not for review.
-    assert html.count('class="review-passage ') == 2
+    # Every unit, in page order: the title and the standfirst first, then
+    # the heading and every passage (issue 12: the detector exempts none).
+    assert html.count('class="review-passage ') == 7
+    kinds = re.findall(r'class="review-passage [^"]*"[^>]*data-kind="(\w+)"', html)
+    assert kinds == [
+        "title",
+        "standfirst",
+        "subject_intervention",
+        "heading",
+        "paragraph",
+        "paragraph",
+        "paragraph",
+    ]
     assert html.index("Passage 2") < html.index("Passage 4")
-    assert "This article explains the research." not in html
+    assert "This article explains the research." in html
     assert "Confirm passage 4 is not a claim" in html
     # Citations: title, year, design, population, n, grade, retraction.
     for text in [
@@ -229,7 +239,13 @@ def test_changed_passages_are_highlighted(client, article, reviewer, writer_in_g
     html = client.get(url(article)).content.decode()
     assert html.count('data-status="changed_since_approval"') == 1
     assert "⚠ Changed since approval" in html
-    assert "The approved version began: “Nicotinamide riboside raised blood" in html
+    # A word-level diff against the approved text.
+    diff = html[html.index("data-diff") :]
+    diff = diff[: diff.index("</p>")]
+    assert diff.endswith(
+        "<del>Nicotinamide riboside raised blood</del> <ins>NR doubled</ins> "
+        "NAD+ in <del>healthy adults.</del> <ins>everyone.</ins> "
+    )
     assert 'data-status="confirmed_not_claim"' in html
 
 
@@ -238,7 +254,7 @@ def test_approved_passages_are_shown_as_such(client, article, reviewer):
     client.force_login(reviewer)
     html = client.get(url(article)).content.decode()
     assert html.count('data-status="approved"') == 1
-    assert "Every passage below is approved or confirmed" in html
+    assert "Every unit below is approved or confirmed" in html
     assert "The publish gate has no objection to this revision." in html
 
 

@@ -19,11 +19,14 @@ def by_id(analyses):
 def test_claim_sentences_cues_and_hedges_per_passage(article_index):
     hedged = paragraph("NAD+ may slow some signs of ageing in mice.", role="claim")
     context = paragraph("Read on to learn more about NAD+.", role="context")
-    page = make_article(article_index, body=[heading("Intro"), hedged, context])
+    intro = heading("Intro")
+    page = make_article(article_index, body=[intro, hedged, context])
 
     analyses = by_id(analyse_passages(page))
 
-    assert set(analyses) == {hedged["id"], context["id"]}
+    # A heading is a passage too (a reviewable unit); it states no claim.
+    assert set(analyses) == {intro["id"], hedged["id"], context["id"]}
+    assert analyses[intro["id"]].claims == ()
     (claim,) = analyses[hedged["id"]].claims
     assert claim.hedged
     assert {hedge.text for hedge in claim.hedges} >= {"may", "in mice"}

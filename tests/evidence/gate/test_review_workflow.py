@@ -188,7 +188,7 @@ def test_approving_with_an_unapproved_claim_is_refused_and_review_goes_on(
     state = task_state_of(article)
     with pytest.raises(PublishBlocked) as refused:
         state.task.specific.on_action(state, reviewer, "approve")
-    assert {p.rule for p in refused.value.problems} == {"unapproved_claim"}
+    assert "unapproved_claim" in {p.rule for p in refused.value.problems}
     article.refresh_from_db()
     assert not article.live
     assert task_state_of(article).status == TaskState.STATUS_IN_PROGRESS

@@ -147,7 +147,7 @@ def by_copy_keep_live(page, editor, client, article_index):
     publish_latest(page, editor)
     return reload(page).copy(
         to=article_index,
-        update_attrs={"slug": "the-copy", "title": "The copy"},
+        update_attrs={"slug": "the-copy"},  # the title as reviewed
         keep_live=True,
         user=editor,
     )
@@ -189,13 +189,29 @@ def test_a_live_copy_saved_before_it_has_a_revision_gets_a_snapshot(
     publish_latest(approved, editor)
     copy = reload(approved).copy(
         to=article_index,
-        update_attrs={"slug": "copied-live", "title": "Copied live"},
+        update_attrs={"slug": "copied-live"},  # the title as reviewed
         keep_live=True,
         user=editor,
     )
     snapshot = PublishSnapshot.objects.live_for(reload(copy))
     assert snapshot is not None
     assert snapshot.outcome(claim_id(approved)).certainty == "low"
+
+
+def test_a_new_page_saved_live_from_code_is_refused(approved, article_index):
+    """A page that does not exist yet has no decisions: reusing an approved
+    page's block ids, text and citations gives it none (issue 12)."""
+    with pytest.raises(PublishBlocked):
+        article_index.add_child(
+            instance=ArticlePage(
+                title="Added live from code",
+                slug="added-live",
+                standfirst="A summary.",
+                body=json.dumps(list(latest(approved).body.raw_data)),
+                live=True,
+            )
+        )
+    assert not ArticlePage.objects.filter(slug="added-live").exists()
 
 
 def test_a_refused_publish_leaves_no_snapshot(article_index, writer, editor):

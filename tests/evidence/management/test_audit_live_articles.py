@@ -59,7 +59,11 @@ def test_json_format(live_article):
         call_command("audit_live_articles", "--format", "json", stdout=out)
     [entry] = json.loads(out.getvalue())
     assert entry["id"] == page.pk
-    assert [p["rule"] for p in entry["problems"]] == ["retracted_source"]
+    # The retraction also changed the evidence the approval rested on.
+    assert [p["rule"] for p in entry["problems"]] == [
+        "retracted_source",
+        "approval_voided",
+    ]
     assert set(entry["problems"][0]) == {
         "block_id",
         "position",
@@ -100,4 +104,8 @@ def test_a_live_page_resting_on_another_pages_reviews_is_listed(
         call_command("audit_live_articles", "--format", "json", stdout=out)
     [entry] = _json.loads(out.getvalue())
     assert entry["id"] == twin.pk
-    assert {p["rule"] for p in entry["problems"]} == {"unapproved_claim"}
+    # Its claim unapproved, its title and standfirst never read.
+    assert {p["rule"] for p in entry["problems"]} == {
+        "unapproved_claim",
+        "undecided_unit",
+    }

@@ -180,11 +180,14 @@ def test_a_changed_certainty_needs_a_reason(article, reviewer):
 def test_review_states(article, writer, reviewer):
     claim_id, flagged_id, plain_id = ids(article)
     states = review_states(latest(article))
+    # Every unit needs a decision; the detector only flags which context
+    # units must be decided on their own.
     assert [states[i].status for i in (claim_id, flagged_id, plain_id)] == [
         "unreviewed",
         "unreviewed",
-        "not_needed",
+        "unreviewed",
     ]
+    assert [states[i].flagged for i in (flagged_id, plain_id)] == [True, False]
     approve(article, reviewer)
     states = review_states(latest(article))
     assert states[claim_id].status == "approved"
@@ -238,7 +241,9 @@ def test_new_text_is_credited_to_the_revisions_user(article, writer, reviewer):
             "text_hash", "author__username"
         )
     )
-    assert sorted(authors.values()) == ["reviewer1", "writer1", "writer1", "writer1"]
+    # the new text by the reviewer; the first texts, the title and the
+    # standfirst by the writer
+    assert sorted(authors.values()) == ["reviewer1"] + ["writer1"] * 5
 
 
 def test_changing_only_citations_keeps_the_author(article, reviewer):
@@ -278,6 +283,7 @@ def test_refused_publish_reports_problems_for_the_api(article, editor):
     assert {p.as_dict()["rule"] for p in refused.value.problems} == {
         "unapproved_claim",
         "unconfirmed_context",
+        "undecided_unit",
     }
 
 

@@ -19,6 +19,7 @@ from tests.api.conftest import client_for
 from tests.factories import (
     SourceFactory,
     approve,
+    decide,
     make_article,
     paragraph,
     publish_approved,
@@ -55,7 +56,8 @@ def test_a_new_article_reusing_approved_passages_does_not_publish(
     assert [b["id"] for b in reload(page).body.raw_data] == [b["id"] for b in stolen]
     with pytest.raises(PublishBlocked) as refused:
         publish_latest(page, editor)
-    assert {p.rule for p in refused.value.problems} == {"unapproved_claim"}
+    body = [p for p in refused.value.problems if p.position >= 1]
+    assert {p.rule for p in body} == {"unapproved_claim", "undecided_unit"}
     page = reload(page)
     assert not page.live
     assert reviewer not in page.reviewed_by.all()
@@ -137,23 +139,31 @@ def test_copying_in_the_admin_copies_the_reviews(
     assert [(d.block_id, d.reviewer_id, d.created_at) for d in copies] == [
         (d.block_id, d.reviewer_id, d.created_at) for d in originals
     ]
-    # The original's writer stays the author of the copied text.
-    assert set(
-        PassageAuthorship.objects.filter(page=copy).values_list("author", flat=True)
-    ) == {writer.pk}
+    # The original's writer stays the author of the copied text; the new
+    # title is the editor's, and needs a medical reviewer before it goes live.
+    authors = dict(
+        PassageAuthorship.objects.filter(page=copy).values_list("text_hash", "author")
+    )
+    assert set(authors.values()) == {writer.pk, editor.pk}
+    with pytest.raises(PublishBlocked) as refused:
+        publish_latest(copy, editor)
+    assert [p.block_id for p in refused.value.problems] == ["title"]
+    decide(copy, "title", reviewer, "not_a_claim")
     publish_latest(copy, editor)
     assert reload(copy).live
     assert list(reload(copy).reviewed_by.all()) == [reviewer]
 
 
 def test_copying_from_code_copies_the_reviews_and_they_part_ways(
-    approved, article_index, editor, writer
+    approved, article_index, editor, writer, reviewer
 ):
     copy = reload(approved).copy(
         to=article_index,
         update_attrs={"slug": "code-copy", "title": "Code copy"},
+        keep_live=False,  # a new title is not live before a reviewer reads it
         user=editor,
     )
+    decide(copy, "title", reviewer, "not_a_claim")  # its new title
     publish_latest(copy, editor)
     assert reload(copy).live
     # An edit on the copy voids the copy's approval, not the original's.
@@ -229,7 +239,7 @@ def test_copies_made_before_the_rule_get_their_reviews_back(
     copy = CopyPageAction(
         reload(approved),
         to=article_index,
-        update_attrs={"slug": "old-copy", "title": "Old copy"},
+        update_attrs={"slug": "old-copy"},  # the title as reviewed
         keep_live=False,
         user=editor,
     ).execute()
