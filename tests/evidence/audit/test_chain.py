@@ -22,7 +22,8 @@ def kinds(page):
 
 def test_a_published_article_has_its_saves_decisions_and_publish(live_article):
     chain = stored_chain(live_article.pk)
-    assert kinds(live_article) == ["save", "decision", "decision", "publish"]
+    # a decision on each unit: the title, the standfirst and two passages
+    assert kinds(live_article) == ["save"] + ["decision"] * 4 + ["publish"]
     assert verify_events(chain, article=live_article.pk) is None
     assert chain[0]["prev"] == GENESIS
     assert all(b["prev"] == a["hash"] for a, b in zip(chain, chain[1:], strict=False))
