@@ -95,9 +95,9 @@ def test_writer_reviewer_editor_visitor(
     article.refresh_from_db()
     assert article.current_workflow_task.name == "Medical review"
 
-    # The reviewer approves the claim, reads and confirms the title, the
-    # standfirst and the heading together, then approves the task: that
-    # passes the page to the editors, unpublished.
+    # The reviewer approves the claim, reads and confirms the heading, the
+    # title and the standfirst, then approves the task: that passes the page
+    # to the editors, unpublished.
     reviewing = sign_in(reviewer)
     reviewing.goto(review_url)
     expect(reviewing.locator("#review-passages-heading")).to_be_visible()
@@ -105,10 +105,21 @@ def test_writer_reviewer_editor_visitor(
     reviewing.get_by_role("button", name="Approve passage 2").click()
     expect(reviewing.locator(".messages")).to_contain_text("Passage 2 approved")
     expect(reviewing.get_by_text("Approve the medical review")).to_have_count(0)
-    reviewing.get_by_label("I have read these 3 passages; none states a claim.").check()
-    reviewing.get_by_role("button", name="Confirm 3 units as not claims").click()
+    # The detector flags the title ("NAD+ and ageing") and the heading
+    # ("What the trials found"): each decided on its own; the standfirst is
+    # confirmed with the explicit "I have read" action.
+    reviewing.get_by_role("button", name="Confirm the title is not a claim").click()
     expect(reviewing.locator(".messages")).to_contain_text(
-        "3 context passages confirmed as not claims."
+        "The title confirmed as not a claim."
+    )
+    reviewing.get_by_role("button", name="Confirm passage 1 is not a claim").click()
+    expect(reviewing.locator(".messages")).to_contain_text(
+        "Passage 1 confirmed as not a claim."
+    )
+    reviewing.get_by_label("I have read this passage; it states no claim.").check()
+    reviewing.get_by_role("button", name="Confirm 1 unit as not a claim").click()
+    expect(reviewing.locator(".messages")).to_contain_text(
+        "1 context passage confirmed as not a claim."
     )
     reviewing.screenshot(
         path=str(screenshots / "review-units-confirmed.png"), full_page=True
