@@ -63,6 +63,12 @@ def footer_action(page, name):
     button.click()
 
 
+def describe_the_change(page):
+    """Republishing a live article asks what changed (issue 17)."""
+    page.get_by_role("radio", name=re.compile(r"^Update")).check()
+    page.get_by_label("Note for readers").fill("The trial's result is given in full.")
+
+
 def test_writer_reviewer_editor_visitor(
     browser, sign_in, live_server, article_index, screenshots
 ):
@@ -161,8 +167,10 @@ def test_writer_reviewer_editor_visitor(
     draft = ArticlePage.objects.get(pk=article.pk).get_latest_revision_as_object()
     assert "It doubled in everyone." in draft.body.raw_data[1]["value"]["text"]
 
-    # The editor's publish is refused: the passage needs approving again.
+    # The editor's publish is refused: the passage needs approving again
+    # (the change note republishing asks for is given, so the gate refuses).
     editing.goto(edit_url)
+    describe_the_change(editing)
     footer_action(editing, "Publish")
     expect(editing.locator("body")).to_contain_text(
         re.compile("changed after a medical reviewer approved it")
@@ -181,6 +189,7 @@ def test_writer_reviewer_editor_visitor(
 
     # Now the editor's publish goes through and the visitor sees the edit.
     editing.goto(edit_url)
+    describe_the_change(editing)
     footer_action(editing, "Publish")
     expect(editing.locator(".messages")).to_contain_text("published")
     visitor.goto(public_url)
