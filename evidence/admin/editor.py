@@ -14,6 +14,7 @@ that changes nothing else (its listing is not used for any parent page).
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import ngettext
 from wagtail.admin import messages
 from wagtail.admin.views.pages.edit import EditView
@@ -27,10 +28,22 @@ def refused_by_gate_only(form) -> bool:
         return False
     field = form.instance.passages_field
     # The gate's problems sit on the passages field, and a field unit's (the
-    # title's, the standfirst's) on its own field.
-    gate_fields = {field} | {p.block_id for p in problems if p.position < 1}
-    if not set(form.errors) or not set(form.errors) <= gate_fields:
+    # title's, the standfirst's) on its own field, or on the form when the
+    # field is not on it. Any other message there (an empty title) is the
+    # form's own error, not the gate's.
+    gate_messages: dict[str, set[str]] = {}
+    for problem in problems:
+        if problem.position < 1:
+            name = problem.block_id if problem.block_id in form.fields else None
+            key = name or NON_FIELD_ERRORS
+            gate_messages.setdefault(key, set()).add(str(problem.message))
+    if not form.errors:
         return False
+    for name, errors in form.errors.items():
+        if name == field:
+            continue
+        if any(str(error) not in gate_messages.get(name, ()) for error in errors):
+            return False
     return not any(formset.total_error_count() for formset in form.formsets.values())
 
 

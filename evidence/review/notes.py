@@ -28,7 +28,7 @@ from wagtail.blocks import FieldBlock, RichTextBlock
 from wagtail.models import Comment
 
 from evidence.models import PassageNote
-from evidence.passages import Passage, read_stream
+from evidence.passages import Passage, field_units, read_stream
 
 
 def comment_path(page, passage: Passage) -> tuple[str, str]:
@@ -134,9 +134,11 @@ def resolve_changed_notes(revision) -> int:
     if isinstance(stream, str):
         stream = json.loads(stream)
     stream_block = model._meta.get_field(field).stream_block
-    current = {
-        p.block_id: p.fingerprint for p in read_stream(stream_block, stream, sources={})
-    }
+    units = [
+        *field_units(model, revision.content or {}),
+        *read_stream(stream_block, stream),
+    ]
+    current = {p.block_id: p.fingerprint for p in units}
     changed = [n for n in notes if current.get(n.block_id) != n.fingerprint]
     return _resolve(changed, revision.user, revision)
 

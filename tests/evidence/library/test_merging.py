@@ -106,7 +106,8 @@ def test_citations_move_in_the_live_body_and_every_revision(cited_twice, pair, e
     assert cited_ids(revision_blocks(published)) == [keep.pk, other.pk, keep.pk]
     assert cited_ids(revision_blocks(draft)) == [keep.pk, other.pk, keep.pk, keep.pk]
     assert [b["id"] for b in revision_blocks(draft)] == ids_before
-    assert [p.citations[0].source for p in read_passages(live)] == [keep, keep]
+    cited = [p.citations[0].source for p in read_passages(live) if p.citations]
+    assert cited == [keep, keep]
     assert not ReferenceIndex.get_references_to(duplicate).exists()
     assert ReferenceIndex.get_references_to(keep).filter(object_id=str(page.pk))
 
@@ -160,7 +161,7 @@ def test_moving_a_citation_voids_the_approval_of_its_passage(cited_twice, pair, 
     keep, duplicate = pair
     page = cited_twice[0]
     live = type(page).objects.get(pk=page.pk)
-    passage = read_passages(live)[0]
+    passage = next(p for p in read_passages(live) if p.citations)
     assert review_states(live)[passage.block_id].status == "approved"
     merging.merge_sources(keep, duplicate, editor)
     live = type(page).objects.get(pk=page.pk)

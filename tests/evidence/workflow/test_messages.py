@@ -24,8 +24,10 @@ def evidence_check(client, user, page) -> str:
 def test_one_claim_sentence_is_singular(client, superuser, article_index):
     page = make_article(
         article_index,
+        title="About this page",
+        standfirst="Written for readers.",
         body=[
-            heading("What the trials found"),
+            heading("Background"),
             paragraph(
                 "Nicotinamide riboside raised blood NAD+ in older adults.",
                 sources=[SourceFactory()],
@@ -81,7 +83,9 @@ def test_a_refused_publish_says_it_was_not_published_not_that_it_failed_to_save(
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
     assert not any("could not be saved" in m for m in shown), shown
-    assert any("was not published" in m and "1 passage" in m for m in shown), shown
+    # Every unit needs a decision: the title, the standfirst, the heading
+    # and the paragraph.
+    assert any("was not published" in m and "4 passages" in m for m in shown), shown
     assert not Page.objects.get(pk=page.pk).live
 
 
