@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -269,6 +270,24 @@ def reviewed_field_names(page_or_model) -> tuple[str, ...]:
     """The text fields of a gated page type that are reviewable units, in
     page order (`evidence.page.GatedPage.reviewed_fields`)."""
     return tuple(getattr(page_or_model, "reviewed_fields", ()) or ())
+
+
+def revision_units(revision, sources: dict[int, Source] | None = None) -> list[Passage]:
+    """Every unit of a stored revision of a gated page, read from its
+    content (no page object built): its reviewed fields, then its passages.
+    `sources` as for `read_stream` (None loads the cited Sources; `{}` for
+    callers that only need the text). Empty for a page type that is not gated.
+    """
+    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
+    field = getattr(model, "passages_field", "")
+    if not field:
+        return []
+    content = revision.content or {}
+    stream = content.get(field) or []
+    if isinstance(stream, str):
+        stream = json.loads(stream)
+    stream_block = model._meta.get_field(field).stream_block
+    return [*field_units(model, content), *read_stream(stream_block, stream, sources)]
 
 
 def field_units(model, values: Mapping) -> list[Passage]:

@@ -13,10 +13,8 @@ authorship is recorded from every saved revision of an article.
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.passages import Passage, field_units, read_stream, reviewable_units
+from evidence.passages import Passage, reviewable_units, revision_units
 from evidence.review import notes
 from evidence.review.data import ReviewData, text_hash
 from evidence.roles import is_medical_reviewer
@@ -363,19 +361,7 @@ def record_authorship(revision) -> int:
     author; the rest are credited to the revision's user. One query: the
     units are read from the revision's stored content.
     """
-    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
-    field = getattr(model, "passages_field", "")
-    if not field:
-        return 0
-    content = revision.content or {}
-    stream = content.get(field) or []
-    if isinstance(stream, str):
-        stream = json.loads(stream)
-    stream_block = model._meta.get_field(field).stream_block
-    passages = [
-        *field_units(model, content),
-        *read_stream(stream_block, stream, sources={}),
-    ]
+    passages = revision_units(revision, sources={})
     rows = [
         PassageAuthorship(
             page_id=int(revision.object_id),

@@ -17,10 +17,8 @@ list (Wagtail's editor has no comment control on a list).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -28,7 +26,7 @@ from wagtail.blocks import FieldBlock, RichTextBlock
 from wagtail.models import Comment
 
 from evidence.models import PassageNote
-from evidence.passages import Passage, field_units, read_stream
+from evidence.passages import Passage, revision_units
 
 
 def comment_path(page, passage: Passage) -> tuple[str, str]:
@@ -126,18 +124,7 @@ def resolve_changed_notes(revision) -> int:
     notes = list(_open(int(revision.object_id)))
     if not notes:
         return 0
-    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
-    field = getattr(model, "passages_field", "")
-    if not field:
-        return 0
-    stream = (revision.content or {}).get(field) or []
-    if isinstance(stream, str):
-        stream = json.loads(stream)
-    stream_block = model._meta.get_field(field).stream_block
-    units = [
-        *field_units(model, revision.content or {}),
-        *read_stream(stream_block, stream),
-    ]
+    units = revision_units(revision)
     current = {p.block_id: p.fingerprint for p in units}
     changed = [n for n in notes if current.get(n.block_id) != n.fingerprint]
     return _resolve(changed, revision.user, revision)
