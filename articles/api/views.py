@@ -499,13 +499,8 @@ class PassageReviewsView(GenericAPIView):
             decision = record_decision(
                 page, block_id, request.user, **serializer.validated_data
             )
-        except DecisionConflict as conflict:
-            return conflict_response(conflict)
         except ReviewRefused as refused:
-            return Response(
-                {"detail": " ".join(str(m) for m in refused.messages)},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return refused_response(refused)
         return Response(
             ReviewDecisionSerializer(decision).data,
             status=status.HTTP_200_OK
@@ -521,6 +516,17 @@ def _passage_of(page, block_id):
     version = page.get_latest_revision_as_object()
     units = reviewable_units(version)
     return next((p for p in units if p.block_id == block_id), None)
+
+
+def refused_response(refused: ReviewRefused) -> Response:
+    """A decision not recorded: 409 when the passage changed after the
+    reviewer read it, else 400 with the reason."""
+    if isinstance(refused, DecisionConflict):
+        return conflict_response(refused)
+    return Response(
+        {"detail": " ".join(str(m) for m in refused.messages)},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def conflict_response(conflict) -> Response:
@@ -578,13 +584,8 @@ class ContextConfirmationView(GenericAPIView):
         }
         try:
             decisions = confirm_context(page, request.user, shown)
-        except DecisionConflict as conflict:
-            return conflict_response(conflict)
         except ReviewRefused as refused:
-            return Response(
-                {"detail": " ".join(str(m) for m in refused.messages)},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return refused_response(refused)
         return Response(
             ReviewDecisionSerializer(decisions, many=True).data,
             status=status.HTTP_201_CREATED,
