@@ -99,6 +99,14 @@ def rich_text_labels():
     )
 
 
+@hooks.register("insert_editor_js")
+def tab_error_count():
+    """Each tab counts the errors StreamField draws in the browser too."""
+    return format_html(
+        '<script src="{}"></script>', static("evidence/js/tab-error-count.js")
+    )
+
+
 hooks.register("after_edit_page", workflow.after_edit_page)
 
 

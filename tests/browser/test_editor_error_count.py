@@ -55,3 +55,38 @@ def test_a_draft_with_an_uncited_claim_opens_with_no_error_count(
     badges = tab_badges(page)
     assert "tab-label-content" in badges
     assert set(badges.values()) == {""}, badges
+
+
+def test_a_refused_publish_counts_every_error_it_marks(
+    browser_page, log_in, live_server, article_index, screenshots
+):
+    """StreamField draws its blocks' errors in the browser, after Wagtail
+    counted the tab's errors (wagtail/wagtail#12823): the passages the gate
+    refused were marked but not counted."""
+    editor = user_in_group("Editors", username="edith")
+    article = make_article(
+        article_index,
+        title="NAD+ and ageing",
+        body=[heading("What the trials found"), paragraph(CLAIM)],
+    )
+    page = log_in(browser_page, editor)
+    page.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    footer = page.get_by_role("navigation", name="Actions (footer)")
+    publish = footer.get_by_role("button", name="Publish", exact=True)
+    if not publish.is_visible():
+        footer.get_by_role("button", name="More actions").click()
+    publish.click()
+    passage_error = page.locator(".help-critical").filter(has_text=CLAIM).first
+    expect(passage_error).to_be_visible()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(screenshots / "editor-refused-publish-count.png"))
+
+    marked = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('[role=tabpanel]')]"
+        ".map(panel => ['tab-label-' + panel.id.replace(/^tab-/, ''),"
+        " [...panel.querySelectorAll('.error-message, .help-critical')]"
+        ".filter(e => e.offsetParent !== null && e.innerText.trim()).length]))"
+    )
+    assert marked["tab-label-content"] >= 2, marked  # the passages at least
+    badges = tab_badges(page)
+    assert badges == {tab: str(n) if n else "" for tab, n in marked.items()}
