@@ -9,6 +9,10 @@ against the Source library and attached to the passage that names them as
 "mentions" citations, located "suggested by import", for a medical reviewer
 to confirm or replace. A lead-in line that ends with a colon passes its
 suggestions on to the list right after it, where the findings usually are.
+The standfirst is the opening sentences of the first paragraph when that
+paragraph is context; one that names a study or makes a claim stays in the
+body with its citations, and the standfirst is left for the writer
+(`take_standfirst`).
 
 The page is always a draft: it goes live only through review and the
 publish gate. The whole import is one transaction, so a failure leaves
@@ -62,6 +66,20 @@ class ImportReport:
     headings: int = 0
     passages: list[ImportedPassage] = field(default_factory=list)
     subject: ProposedSubject = field(default_factory=ProposedSubject)
+    standfirst_why_empty: str = ""
+
+    @property
+    def standfirst_text(self) -> str:
+        """What became of the standfirst, in words."""
+        if self.page.standfirst:
+            return _(
+                "Standfirst: the opening sentences, “%(standfirst)s”; the body "
+                "does not repeat them."
+            ) % {"standfirst": self.page.standfirst}
+        return _(
+            "No standfirst: %(why)s. Everything the document says is in the "
+            "body. Write a one- or two-sentence standfirst that states no claim."
+        ) % {"why": self.standfirst_why_empty}
 
     @property
     def subject_text(self) -> str:
@@ -134,6 +152,7 @@ class ImportReport:
             _('Draft "%(title)s" created (page id %(id)s).')
             % {"title": self.page.title, "id": self.page.pk},
             self.counts_text,
+            self.standfirst_text,
             self.subject_text,
             "",
             _("Detected claims:"),
@@ -216,21 +235,36 @@ def _block_value(block: DocumentBlock, role: str, citations: list[dict]) -> dict
     }
 
 
-def take_standfirst(document: ParsedDocument) -> tuple[str, list[DocumentBlock]]:
+@dataclass(frozen=True)
+class TakenStandfirst:
+    """The standfirst an import takes, the blocks left for the body, and,
+    when the standfirst is left empty, why (for the writer)."""
+
+    text: str
+    blocks: list[DocumentBlock]
+    why_empty: str = ""
+
+
+def take_standfirst(document: ParsedDocument) -> TakenStandfirst:
     """The standfirst, and the document's blocks without it.
 
-    The standfirst is the first sentences of the first paragraph; they leave
-    the body, so readers do not read them twice: the paragraph keeps only
+    The standfirst cannot cite sources, so it is taken only from an opening
+    paragraph that is context: its first sentences (up to two) leave the
+    body, so readers do not read them twice, and the paragraph keeps only
     what follows them (with its bold, italics and links), or goes when
-    nothing does. A document that would be left with no passage (a single
-    paragraph) keeps it; one without a paragraph keeps every block, and its
-    title is the standfirst.
+    nothing does. An opening paragraph that names a study (a citation, or
+    one to add by hand) or in which the claim detector finds a claim stays
+    in the body whole, with its citations, and the standfirst is left empty
+    for the writer to write; so is it when the paragraph is the document's
+    only passage, or when the document has no paragraph. Nothing the
+    document says is lost, and nothing is said twice.
     """
-    original = list(document.blocks)
-    blocks = list(original)
+    blocks = list(document.blocks)
     for index, block in enumerate(blocks):
         if block.kind != "paragraph" or not block.text:
             continue
+        if why := _why_not_a_standfirst(block):
+            return TakenStandfirst("", blocks, why)
         sentences = [v.text for v in detect_sentences(block.text)]
         cut = _end_of_sentences(block.text, sentences[:STANDFIRST_MAX_SENTENCES])
         if cut is None:  # the sentences are not found verbatim: take it all
@@ -242,9 +276,32 @@ def take_standfirst(document: ParsedDocument) -> tuple[str, list[DocumentBlock]]
         else:
             del blocks[index]
         if not any(b.kind != "heading" for b in blocks):
-            return standfirst, original
-        return standfirst, blocks
-    return document.title, blocks
+            return TakenStandfirst(
+                "",
+                list(document.blocks),
+                _("the opening paragraph is the document's only passage"),
+            )
+        return TakenStandfirst(standfirst, blocks)
+    return TakenStandfirst("", blocks, _("the document has no paragraph"))
+
+
+def _why_not_a_standfirst(block: DocumentBlock) -> str:
+    """Why an opening paragraph may not give the standfirst ("" when it
+    may): it names a study (the standfirst could not carry the citation),
+    or the claim detector finds a claim in it (a claim there could never
+    be approved)."""
+    text = block.plain_text
+    if find_mentions(text):
+        return _(
+            "the opening paragraph names a study, and the standfirst cannot "
+            "cite sources"
+        )
+    if any(v.is_claim for v in detect_sentences(text)):
+        return _(
+            "the opening paragraph makes a claim, and the standfirst cannot "
+            "cite sources"
+        )
+    return ""
 
 
 def _end_of_sentences(text: str, sentences: list[str]) -> int | None:
@@ -371,7 +428,8 @@ def import_article(filename: str, data: bytes, parent, owner=None) -> ImportRepo
         )
     document = read_document(filename, data)
     with transaction.atomic():
-        standfirst, blocks = take_standfirst(document)
+        taken = take_standfirst(document)
+        standfirst, blocks = taken.text, taken.blocks
         document = replace(document, blocks=blocks)
         subject = propose_subject(
             "\n".join([document.title, standfirst, *(b.plain_text for b in blocks)])
@@ -388,8 +446,16 @@ def import_article(filename: str, data: bytes, parent, owner=None) -> ImportRepo
             live=False,
         )
         parent.add_child(instance=page)
-        page.save_revision(user=owner, log_action=True)
+        # A draft may leave the standfirst for the writer, as the editor's
+        # "Save draft" may (Wagtail defers required fields until publish):
+        # every other field is validated.
+        page.full_clean(exclude=[] if standfirst else ["standfirst"])
+        page.save_revision(user=owner, log_action=True, clean=False)
     headings = sum(1 for block in body if block["type"] == "heading")
     return ImportReport(
-        page=page, headings=headings, passages=passages, subject=subject
+        page=page,
+        headings=headings,
+        passages=passages,
+        subject=subject,
+        standfirst_why_empty=taken.why_empty,
     )

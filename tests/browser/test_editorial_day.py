@@ -29,6 +29,7 @@ pytestmark = [
 PASSWORDS = {account.username: account.password for account in DEMO_ACCOUNTS}
 TITLE = "NAD+ precursors in older adults"
 NOTE = "Say what dose was used, and for how long."
+STANDFIRST = "This page covers NAD+ precursors for readers over sixty."
 DOCUMENT = "\n\n".join(
     [
         "# NAD+ precursors in older adults",
@@ -147,8 +148,14 @@ def test_the_editorial_day(demo, sign_in, step, tmp_path):
     expect(
         writing.get_by_role("heading", name=f"Draft “{TITLE}” created")
     ).to_be_visible()
+    # The opening paragraph cites a study, so it stays in the body with its
+    # citation and the standfirst is left for the writer to write.
+    expect(writing.locator(".import-standfirst")).to_contain_text(
+        "No standfirst: the opening paragraph names a study"
+    )
     step(writing, "01-writer-imports-a-draft")
     article = ArticlePage.objects.get(title=TITLE)
+    assert article.standfirst == ""
 
     # ... says where each source it cites says so (an import only suggests
     # citations), and submits it for medical review.
@@ -156,7 +163,9 @@ def test_the_editorial_day(demo, sign_in, step, tmp_path):
     locators = writing.locator("input[name$='-locator']")
     expect(locators.first).to_be_attached()
     suggested = [i for i in locators.all() if i.input_value() == "suggested by import"]
-    assert suggested, "the import suggested no citation"
+    # Both studies the document names are suggested, the opening one too.
+    assert len(suggested) == 2, "the import lost a suggested citation"
+    writing.locator("textarea[name=standfirst]").fill(STANDFIRST)
     for n, locator in enumerate(suggested):
         locator.scroll_into_view_if_needed()
         locator.fill(f"Fig. {n + 2}")

@@ -74,10 +74,11 @@ def test_careful_seed_arrives_block_for_block(seeds, article_index, writer):
     assert page.title == lines[0]
     assert not page.live
     assert page.owner == writer
-    # The standfirst is the opening sentences, and the body does not repeat it.
-    assert page.standfirst and lines[1].startswith(page.standfirst)
-    assert page.standfirst not in plain(texts_of(blocks, "paragraph")[0])
-    assert lines[1].endswith(plain(texts_of(blocks, "paragraph")[0]))
+    # The opening paragraph reads as a claim ("NAD+ therapy"), so it stays
+    # in the body, whole, and the standfirst is left for the writer.
+    assert page.standfirst == ""
+    assert plain(texts_of(blocks, "paragraph")[0]) == lines[1]
+    assert "the opening paragraph makes a claim" in report.as_text()
 
     # Every prose line is one heading, paragraph or disclaimer, in order.
     prose = [
@@ -134,7 +135,9 @@ def test_promotional_seed_arrives_and_its_claims_are_detected(seeds, article_ind
         for b in blocks
     ]
     assert with_standfirst(report.page, arrived) == lines[1:]
-    assert report.page.standfirst not in plain(blocks[0]["value"]["text"])
+    # Its opening paragraph makes claims: it stays whole in the body.
+    assert report.page.standfirst == ""
+    assert plain(blocks[0]["value"]["text"]) == lines[1]
     headings = [b["value"] for b in blocks if b["type"] == "heading"]
     assert len(headings) == 9
     assert [h["level"] for h in headings].count("h3") == 5
@@ -232,9 +235,9 @@ def test_markdown_import(article_index):
     source = SourceFactory(authors="Smith AB", year=2020, journal="BMJ")
     text = (
         "# Vitamin D in winter\n\n"
-        "A short guide to vitamin D for adults. It covers the winter months. "
-        "It is about "
-        "**vitamin D** and [sunlight](https://example.org/sun).\n\n"
+        "This page is about vitamin D in winter. It was written for readers "
+        "in the north. Read it with "
+        "**care** and see [the sunlight page](https://example.org/sun).\n\n"
         "## What studies found\n\n"
         "Smith et al. (BMJ, 2020) found that vitamin D reduces colds by 12%.\n\n"
         "- Take 10 micrograms a day\n- Eat oily fish\n  - salmon\n\n"
@@ -248,7 +251,8 @@ def test_markdown_import(article_index):
 
     assert report.page.title == "Vitamin D in winter"
     assert report.page.standfirst == (
-        "A short guide to vitamin D for adults. It covers the winter months."
+        "This page is about vitamin D in winter. It was written for readers in "
+        "the north."
     )
     assert [b["type"] for b in blocks] == [
         "paragraph",
@@ -262,11 +266,11 @@ def test_markdown_import(article_index):
     ]
     first = blocks[0]["value"]["text"]
     assert first == (
-        '<p>It is about <b>vitamin D</b> and <a href="https://example.org/sun">'
-        "sunlight</a>.</p>"
+        '<p>Read it with <b>care</b> and see <a href="https://example.org/sun">'
+        "the sunlight page</a>.</p>"
     )
-    assert "<b>vitamin D</b>" in first
-    assert '<a href="https://example.org/sun">sunlight</a>' in first
+    assert "<b>care</b>" in first
+    assert '<a href="https://example.org/sun">the sunlight page</a>' in first
     assert [blocks[1]["value"]["level"], blocks[6]["value"]["level"]] == ["h2", "h3"]
     finding = blocks[2]["value"]
     assert finding["role"] == "claim"
@@ -498,28 +502,31 @@ def test_upload_page_and_menu_item_for_writers_only(client, article_index):
 def test_the_standfirst_is_not_repeated_in_the_body(article_index):
     text = (
         b"# Magnesium and sleep\n\n"
-        b"Magnesium is a mineral. Many people take it at night.\n\n"
+        b"This page covers magnesium at bedtime. Many readers ask about it.\n\n"
         b"## The trials\n\n"
         b"Small trials in older adults found magnesium shortened sleep onset.\n"
     )
     report = do_import("magnesium.md", text, article_index)
     page = report.page
-    assert page.standfirst == "Magnesium is a mineral. Many people take it at night."
+    assert page.standfirst == (
+        "This page covers magnesium at bedtime. Many readers ask about it."
+    )
     body = " ".join(plain(t) for t in texts_of(body_blocks(page), "paragraph"))
-    assert "Magnesium is a mineral" not in body
-    assert "Many people take it at night" not in body
+    assert "This page covers magnesium" not in body
+    assert "Many readers ask about it" not in body
     assert "shortened sleep onset" in body
 
 
 def test_a_link_across_the_cut_keeps_the_text(article_index):
     text = (
         b"# Iron\n\n"
-        b"Iron carries oxygen. It is [in meat. And in beans](https://example.org).\n\n"
+        b"This page is about iron. It is [in meat. And in beans](https://example.org)."
+        b"\n\n"
         b"## More\n\nIron deficiency causes anaemia.\n"
     )
     page = do_import("iron.md", text, article_index).page
     first = body_blocks(page)[0]["value"]["text"]
-    assert page.standfirst == "Iron carries oxygen. It is in meat."
+    assert page.standfirst == "This page is about iron. It is in meat."
     # The link spanned the cut: the rest keeps its words, as plain text.
     assert first == "<p>And in beans.</p>"
 
@@ -596,3 +603,116 @@ def test_the_report_counts_in_the_singular_and_the_plural(article_index):
     assert "1 heading;" in text and "1 passage makes claims" in text
     assert "(1 claim sentence)." in text
     assert "claim sentences" not in text and "1 headings" not in text
+
+
+# The standfirst cannot cite (issue 14, item 9, as the day walk found it) ------
+
+
+def test_an_opening_paragraph_that_names_a_study_stays_in_the_body_with_it(
+    article_index,
+):
+    """The importer used to move the first sentences into the standfirst,
+    which cannot carry citations: the suggested citation was lost and the
+    claim could only be sent back."""
+    source = SourceFactory(authors="Smith AB", year=2020, journal="BMJ")
+    opening = (
+        "Smith et al. (BMJ, 2020) found that vitamin D reduces colds by 12%. "
+        "The trial ran for one winter."
+    )
+    text = (
+        f"# Vitamin D and colds\n\n{opening}\n\n## Who might take it\n\n"
+        "Adults who spend little time outdoors may ask a pharmacist.\n"
+    )
+    report = do_import("vitamin-d.md", text.encode(), article_index)
+    page = ArticlePage.objects.get(pk=report.page.pk)
+    blocks = body_blocks(page)
+
+    assert page.standfirst == ""
+    first = blocks[0]["value"]
+    assert (blocks[0]["type"], plain(first["text"])) == ("paragraph", opening)
+    assert first["role"] == "claim"
+    assert [c["value"] for c in first["citations"]] == [
+        {"source": source.pk, "stance": "mentions", "locator": SUGGESTED_LOCATOR}
+    ]
+    assert (
+        "No standfirst: the opening paragraph names a study, and the standfirst "
+        "cannot cite sources."
+    ) in report.as_text()
+    assert "Write a one- or two-sentence standfirst that states no claim." in (
+        report.as_text()
+    )
+
+
+def test_an_opening_claim_stays_in_the_body_and_the_standfirst_is_left_empty(
+    article_index,
+):
+    opening = "Magnesium shortens the time older adults take to fall asleep."
+    text = (
+        f"# Magnesium and sleep\n\n{opening} Trials were small.\n\n"
+        "## The trials\n\nThree small trials enrolled older adults.\n"
+    )
+    report = do_import("magnesium.md", text.encode(), article_index)
+    page = ArticlePage.objects.get(pk=report.page.pk)
+    blocks = body_blocks(page)
+
+    assert page.standfirst == ""
+    assert plain(blocks[0]["value"]["text"]) == f"{opening} Trials were small."
+    assert blocks[0]["value"]["role"] == "claim"
+    assert "the opening paragraph makes a claim" in report.as_text()
+    # The claim is a body passage the gate asks a source for, not a
+    # standfirst that no reviewer could ever approve.
+    version = page.get_latest_revision_as_object()
+    problems = publish_problems(version)
+    assert blocks[0]["id"] in {
+        p.block_id for p in problems if p.rule == "uncited_claim"
+    }
+    assert "standfirst" not in {p.block_id for p in problems}
+
+
+def test_a_one_paragraph_document_is_not_said_twice(article_index):
+    report = do_import(
+        "zinc.md",
+        b"# Zinc\n\nThis page is about zinc. It is found in meat.",
+        article_index,
+    )
+    page = report.page
+    assert page.standfirst == ""
+    [only] = texts_of(body_blocks(page), "paragraph")
+    assert plain(only) == "This page is about zinc. It is found in meat."
+    assert "the opening paragraph is the document's only passage" in report.as_text()
+
+
+@pytest.mark.parametrize("name", [CAREFUL_SEED, PROMOTIONAL_SEED])
+def test_a_seeds_standfirst_cites_nothing_states_no_claim_and_loses_nothing(
+    seeds, article_index, name
+):
+    from articles.importing.documents import read_document
+    from evidence.analysis.claims import detect_sentences, has_claim
+    from evidence.library.mentions import find_mentions
+
+    path = seeds / name
+    data = path.read_bytes()
+    report = do_import(path.name, data, article_index)
+    page = ArticlePage.objects.get(pk=report.page.pk)
+    body = " ".join(
+        plain(text)
+        for text in texts_of(body_blocks(page), "heading", "paragraph", "callout")
+    )
+
+    assert not find_mentions(page.standfirst)
+    assert not has_claim(page.standfirst)
+    assert not page.standfirst or page.standfirst not in body
+    # Every study the document names is named in the body, where it can be
+    # cited, and every claim sentence of its paragraphs is in the body.
+    document = read_document(path.name, data)
+    named = [m.text for b in document.blocks for m in find_mentions(b.plain_text)]
+    assert [m.mention.text for m in report.mentions] == named
+    claims = [
+        verdict.text
+        for block in document.blocks
+        if block.kind == "paragraph"
+        for verdict in detect_sentences(block.plain_text)
+        if verdict.is_claim
+    ]
+    assert claims
+    assert [claim for claim in claims if claim not in body] == []
