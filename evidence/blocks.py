@@ -146,6 +146,9 @@ class PassageBlock(blocks.StructBlock):
     """
 
     default_role = PassageRole.CLAIM
+    # Whether the block carries citations: a claim needs one, so a claim in
+    # a block that cannot carry any (a heading) can never be approved.
+    cites = True
 
     def passage_content(self, value: dict) -> str:
         """The stored text a review is pinned to (editor keys removed)."""
@@ -448,6 +451,7 @@ class HeadingBlock(PassageBlock):
     it), always context, citing nothing."""
 
     default_role = PassageRole.CONTEXT
+    cites = False
 
     text = blocks.CharBlock(max_length=200)
     level = blocks.ChoiceBlock(

@@ -135,6 +135,16 @@ class Passage:
     def is_field(self) -> bool:
         return bool(self.field)
 
+    @property
+    def can_cite(self) -> bool:
+        """Whether the unit can carry citations. A reviewed field (the title,
+        the standfirst, the SEO fields...) and a heading cannot, so a claim
+        in one can never be approved: it must move into the body, where it
+        can be cited, or be reworded."""
+        if self.field:
+            return False
+        return self.block is None or self.block.cites
+
     @cached_property
     def normalised(self) -> NormalisedText:
         """The stored text as the page shows it, with what was hidden in it

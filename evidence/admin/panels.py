@@ -2,10 +2,13 @@
 
 While a writer drafts, the panel lists, passage by passage, the sentences the
 claim detector reads as claims, the passages marked "context" that read like
-claims (a medical reviewer will have to confirm them), the claims with no
-usable source, and the calibration warnings where the wording is stronger
-than the sources cited. It shows the last saved draft, so problems show up
-before review rather than at publish; it changes nothing and blocks nothing.
+claims (a medical reviewer will have to confirm them), the claims in a unit
+that cannot cite sources (the title, the standfirst, a heading: they cannot
+be approved there, so the writer moves them into the body or rewords them),
+the claims with no usable source, and the calibration warnings where the
+wording is stronger than the sources cited. It shows the last saved draft,
+so problems show up before review rather than at publish; it changes
+nothing and blocks nothing.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +51,9 @@ class EvidenceCheckPanel(Panel):
                 claim_count=sum(len(a.claims) for a in analyses),
                 claim_passage_count=sum(1 for a in analyses if a.has_claim),
                 context_claim_count=sum(1 for a in analyses if a.claim_in_context),
+                uncitable_claim_count=sum(
+                    1 for a in analyses if a.claim_cannot_be_cited
+                ),
                 uncited_count=sum(1 for a in analyses if a.uncited_claim),
                 warning_count=sum(len(a.warnings) for a in analyses),
             )

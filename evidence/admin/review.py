@@ -86,6 +86,13 @@ class ReviewRow:
         return self.is_context and any(s.is_claim for s in self.sentences)
 
     @property
+    def uncitable_claim(self) -> bool:
+        """Reads like a claim but cannot cite sources (the title, the
+        standfirst, an SEO field, a heading): it cannot be approved as a
+        claim, only confirmed as none or sent back to the writer."""
+        return self.reads_like_claim and not self.passage.can_cite
+
+    @property
     def confirmable_together(self) -> bool:
         """An undecided context unit the detector does not flag."""
         return self.is_context and not self.flagged and not self.state.is_settled

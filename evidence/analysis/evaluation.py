@@ -65,15 +65,35 @@ class PassageAnalysis:
 
         Such a passage goes live only once a medical reviewer has confirmed
         that it is not a claim, or the writer cites a source and marks it a
-        claim.
+        claim. A unit that cannot cite sources is `claim_cannot_be_cited`
+        instead.
         """
-        return self.passage.role == PassageRole.CONTEXT and self.has_claim
+        return (
+            self.passage.role == PassageRole.CONTEXT
+            and self.has_claim
+            and self.passage.can_cite
+        )
+
+    @property
+    def claim_cannot_be_cited(self) -> bool:
+        """The detector finds a claim in a unit that cannot carry citations
+        (the title, the standfirst, an SEO field, a heading).
+
+        A claim needs a confirmed supporting citation, so one there can
+        never be approved: the writer moves it into the body, where it can
+        be cited, or rewords it (or a medical reviewer confirms it states
+        no claim).
+        """
+        return self.has_claim and not self.passage.can_cite
 
     @property
     def uncited_claim(self) -> bool:
-        """Makes a claim (by its role or by its words) with no usable source."""
+        """Makes a claim (by its role or by its words) with no usable source,
+        in a unit that can cite one."""
         makes_claim = self.passage.is_claim or self.has_claim
-        return makes_claim and not self.passage.usable_citations
+        return (
+            makes_claim and self.passage.can_cite and not self.passage.usable_citations
+        )
 
     def as_dict(self) -> dict:
         """The analysis as plain data, for JSON and templates."""
@@ -85,6 +105,7 @@ class PassageAnalysis:
             "excerpt": self.passage.excerpt,
             "has_claim": self.has_claim,
             "claim_in_context": self.claim_in_context,
+            "claim_cannot_be_cited": self.claim_cannot_be_cited,
             "uncited_claim": self.uncited_claim,
             "sentences": [
                 {

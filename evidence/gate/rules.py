@@ -12,6 +12,9 @@ reviewer was shown (any later change voids it). A claim also
 2. has a current approval (a "not a claim" confirmation does not do);
 
 and a context unit has a current approval or "not a claim" confirmation.
+A unit that cannot carry citations (the title, the standfirst, the SEO
+fields, a heading) is context: a claim in one can never be approved, and
+its problem says so (move the claim into the body, or reword it).
 The claim detector only says which context units must be decided on their
 own; it never exempts one. Superusers are gated too.
 """
@@ -25,7 +28,12 @@ from django.utils.translation import gettext as _
 from evidence.gate import Problem
 from evidence.passages import Passage, reviewable_units
 from evidence.review.data import ReviewData, decision_page_id
-from evidence.review.state import PassageReview, Status, passage_review
+from evidence.review.state import (
+    PassageReview,
+    Status,
+    passage_review,
+    reads_like_claim,
+)
 
 RULES = (
     "uncited_claim",
@@ -108,6 +116,19 @@ def _citation_problem(passage: Passage) -> Problem | None:
     return Problem(passage.block_id, passage.position, rule, passage.excerpt, message)
 
 
+def uncitable_claim_message(label: str) -> str:
+    """What to do with a unit that cannot carry citations (the title, the
+    standfirst, an SEO field, a heading) and reads like a claim: a claim
+    needs a confirmed supporting citation, so one there can never be
+    approved."""
+    return _(
+        "%(passage)s reads like a claim, and it cannot cite sources, so it "
+        "cannot be approved as a claim. A medical reviewer must decide it on "
+        "its own: request changes (move the claim into the body, where it "
+        "can be cited, or reword it), or confirm it states no claim."
+    ) % {"passage": label}
+
+
 def _review_problem(passage: Passage, review: PassageReview) -> Problem | None:
     if review.is_settled or not review.needs_review:
         return None
@@ -130,6 +151,8 @@ def _review_problem(passage: Passage, review: PassageReview) -> Problem | None:
             message = _(
                 "%(passage)s: a medical reviewer asked for changes: “%(note)s”"
             ) % {"passage": label, "note": review.decision.note}
+        elif review.flagged and not passage.can_cite and reads_like_claim(passage.text):
+            message = uncitable_claim_message(label)
         elif review.flagged:
             message = _(
                 "%(passage)s is not marked as a claim but reads like one, or "

@@ -119,7 +119,9 @@ def record_decision(
 
     Refused, with the reason, when the user is not a medical reviewer, the
     page is an alias (decisions belong to its original), a request for
-    changes has no note, "not a claim" is given for a claim passage, the
+    changes has no note, "not a claim" is given for a claim passage, an
+    approval is given for a unit that cannot cite sources (a claim there can
+    never be approved: `Passage.can_cite`), the
     certainty differs from the suggested one without a reason, or the
     reviewer wrote the passage's current text and is approving it.
 
@@ -326,6 +328,17 @@ def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
 
 def _certainty(version, passage, decision, certainty, certainty_reason):
     """(certainty, suggested certainty, reason) to record, or ReviewRefused."""
+    if decision == Decision.APPROVE and not passage.can_cite:
+        raise ReviewRefused(
+            _(
+                "%(unit)s cannot cite sources, so it cannot be approved as a "
+                "claim: a claim needs a confirmed supporting citation. If it "
+                "states a claim, request changes: ask the writer to move the "
+                "claim into the body, where it can be cited, or to reword it. "
+                "If it states none, confirm it is not a claim."
+            )
+            % {"unit": passage.label}
+        )
     if decision == Decision.NOT_A_CLAIM and passage.is_claim:
         raise ReviewRefused(
             _(

@@ -209,3 +209,45 @@ def test_only_reviewers_confirm_in_bulk(article, staff_writer, editor):
         response = confirm(client_for(user), article, [read["x-1"]])
         assert response.status_code == 403
     assert not ReviewDecision.objects.exists()
+
+
+def test_an_approval_of_the_standfirst_is_refused_with_what_to_do(
+    article_index, staff_writer, reviewer
+):
+    """The standfirst cannot carry citations, so a claim in it can never be
+    approved. The API used to record the approval, with a certainty, of a
+    claim that cites nothing."""
+    page = make_article(
+        article_index,
+        owner=staff_writer,
+        standfirst="NAD+ infusions reverse ageing in adults.",
+        body=[paragraph("NR raised blood NAD+.", sources=[SourceFactory()])],
+    )
+    reviewer_client = client_for(reviewer)
+    read = shown(reviewer_client, page)["standfirst"]
+    assert read["citations"] == []
+
+    response = reviewer_client.post(
+        review_url(page, "standfirst"),
+        {"decision": "approve", "fingerprint": read["fingerprint"]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith(
+        "The standfirst cannot cite sources, so it cannot be approved as a claim"
+    )
+    assert "move the claim into the body, where it can be cited" in detail
+    assert not ReviewDecision.objects.filter(page=page).exists()
+    # Sent back to the writer instead: recorded.
+    sent_back = reviewer_client.post(
+        review_url(page, "standfirst"),
+        {
+            "decision": "request_changes",
+            "note": "Move this claim into the body and cite the trial.",
+            "fingerprint": read["fingerprint"],
+        },
+        format="json",
+    )
+    assert sent_back.status_code == 201, sent_back.json()

@@ -90,6 +90,35 @@ def test_panel_shows_the_latest_draft_to_its_writer(client, article_index):
     assert "reduce" in html
 
 
+def test_panel_says_a_claim_in_the_standfirst_cannot_be_cited(
+    client, superuser, article_index
+):
+    """It used to say "Cite a source and mark it a claim" and "No usable
+    source" of the standfirst, which can do neither."""
+    page = make_article(
+        article_index,
+        standfirst=HIDDEN,
+        body=[paragraph(WELCOME, role="context")],
+    )
+
+    html = panel_html(edit(client, superuser, page))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    assert (
+        "1 unit that cannot cite sources (the title, the standfirst, a search "
+        "engine field or a heading) reads like a claim."
+    ) in text
+    assert "0 claims have no usable source." in text
+    assert "0 passages marked “context” read like claims." in text
+    item = html[html.index('data-block-id="standfirst"') :]
+    item = " ".join(item[: item.index("</li>")].split())
+    assert "The standfirst (standfirst, marked context)" not in item
+    assert "data-uncitable-claim" in item
+    assert "Reads like a claim, but cannot cite sources." in item
+    assert "Move the claim into the body, where it can be cited, or reword it" in item
+    assert "Marked context" not in item and "No usable source" not in item
+
+
 def test_panel_on_a_new_page_asks_for_a_save(client, superuser, article_index):
     client.force_login(superuser)
     url = reverse(

@@ -364,3 +364,47 @@ def test_a_double_submitted_decision_is_recorded_once(client, article, reviewer)
     response = client.post(url(article), data, follow=True)
     assert ReviewDecision.objects.count() == 1
     assert "that decision was already recorded" in response.content.decode()
+
+
+def test_a_claim_in_the_standfirst_is_shown_as_one_that_cannot_be_approved(
+    client, article_index, writer_in_group, reviewer
+):
+    """The screen used to tell the reviewer to "ask the writer to cite it",
+    which the standfirst cannot: it now says a claim there cannot be
+    approved, and to request changes (move it into the body, or reword it)."""
+    page = make_article(
+        article_index,
+        standfirst="NAD+ infusions reverse ageing in adults.",
+        body=[paragraph(sources=[SourceFactory()])],
+        owner=writer_in_group,
+    )
+    client.force_login(reviewer)
+    html = client.get(url(page)).content.decode()
+    row = html[html.index('id="passage-standfirst"') :]
+    row = " ".join(row[: row.index("</article>")].split())
+
+    assert "data-uncitable-claim" in row
+    assert (
+        "The claim detector finds a health claim in the standfirst, which cannot "
+        "cite sources, so a claim here cannot be approved. If it states a claim, "
+        "request changes: ask the writer to move the claim into the body, where "
+        "it can be cited, or to reword it."
+    ) in row
+    assert "cite it as one" not in row
+    assert 'value="approve"' not in row
+    assert "Request changes to the standfirst" in row
+    # An approval sent anyway is refused, and nothing is recorded.
+    response = client.post(
+        url(page),
+        form_data(
+            client,
+            page,
+            "standfirst",
+            decision="approve",
+            certainty="low",
+            certainty_reason="It reads true to me.",
+        ),
+        follow=True,
+    )
+    assert "cannot be approved as a claim" in response.content.decode()
+    assert not ReviewDecision.objects.filter(page=page).exists()

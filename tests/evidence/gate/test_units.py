@@ -95,11 +95,15 @@ def test_a_claim_in_the_title_with_an_empty_body_is_not_published_unreviewed(
     )
     decide_all_but(page, reviewer, "title")
     problem = assert_refused_for(page, editor, "title")
-    # The detector reads a claim in it: it must be decided on its own.
+    # The detector reads a claim in it: it must be decided on its own, and
+    # the title cannot cite a source, so a claim there cannot be approved.
     assert problem.rule == "unconfirmed_context"
-    assert problem.message.startswith(
-        "The title (“Vitamin C cures the common cold”) is not marked as a claim "
-        "but reads like one"
+    assert problem.message == (
+        "The title (“Vitamin C cures the common cold”) reads like a claim, and "
+        "it cannot cite sources, so it cannot be approved as a claim. A "
+        "medical reviewer must decide it on its own: request changes (move "
+        "the claim into the body, where it can be cited, or reword it), or "
+        "confirm it states no claim."
     )
 
 
@@ -295,6 +299,33 @@ def test_the_api_names_the_unit_rule_and_what_to_do(
     assert problem["block_id"] == "standfirst"
     assert problem["rule"] == "undecided_unit"
     assert "confirm it is not a claim" in problem["message"]
+
+
+def test_a_claim_in_the_standfirst_says_it_cannot_be_approved_in_the_api(
+    client, article_index, writer, reviewer, editor
+):
+    """The readiness API's problem for a standfirst that states a claim says
+    it cannot be approved and what to do. It used to say the standfirst was
+    "not marked as a claim", as if it could be."""
+    page = make_article(
+        article_index,
+        standfirst="NAD+ infusions reverse ageing in adults.",
+        body=[paragraph(sources=[SourceFactory()])],
+        owner=writer,
+    )
+    decide_all_but(page, reviewer, "standfirst")
+    client.force_login(editor)
+    [problem] = client.get(f"/api/v1/articles/{page.pk}/readiness/").json()["problems"]
+    assert (problem["block_id"], problem["rule"]) == (
+        "standfirst",
+        "unconfirmed_context",
+    )
+    assert problem["message"].startswith(
+        "The standfirst (“NAD+ infusions reverse ageing in adults.”) reads like a "
+        "claim, and it cannot cite sources, so it cannot be approved as a claim."
+    )
+    assert "move the claim into the body, where it can be cited" in problem["message"]
+    assert "not marked as a claim" not in problem["message"]
 
 
 # --- confirming unflagged context units together --------------------------------

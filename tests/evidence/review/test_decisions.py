@@ -320,3 +320,35 @@ def test_decisions_are_loaded_with_the_counting_rule(
     assert [d.reviewer for d in loaded] == [reviewer, superuser, editor, former]
     assert counted == {reviewer.pk, superuser.pk}
     assert loaded[0].created_at.tzinfo is not None
+
+
+# --- a claim where no source can be cited ------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["standfirst", "title"])
+def test_a_field_that_cannot_cite_cannot_be_approved_as_a_claim(
+    article_index, writer, reviewer, unit
+):
+    """The title, the standfirst and the SEO fields cannot carry citations,
+    and a claim needs a confirmed supporting citation: an approval there
+    would put an uncited claim live. It used to be recorded (and counted)."""
+    page = make_article(
+        article_index,
+        title="NAD+ infusions reverse ageing",
+        standfirst="NAD+ infusions reverse ageing in adults.",
+        body=[paragraph("NAD+ levels fall with age.", sources=[SourceFactory()])],
+        owner=writer,
+    )
+
+    with pytest.raises(ReviewRefused) as refused:
+        decide(page, unit, reviewer, "approve")
+
+    [message] = refused.value.messages
+    assert "cannot cite sources, so it cannot be approved as a claim" in message
+    assert "move the claim into the body, where it can be cited" in message
+    assert not ReviewDecision.objects.filter(page=page).exists()
+    assert not review_states(latest(page))[unit].is_settled
+    # What the reviewer may do: send it back, or confirm it states no claim.
+    decide(page, unit, reviewer, "request_changes", note="Move this to the body.")
+    decide(page, unit, reviewer, "not_a_claim")
+    assert review_states(latest(page))[unit].is_settled
