@@ -24,10 +24,11 @@ It then promises three things and gets three:
 - the gate records the medical review byline on the version going live, in
   the page's `reviewed_by` (users) and `last_reviewed_at` fields.
 
-In return: `publish()` goes through the gate, the editor form shows the
-gate's problems on the passages (`base_form_class`), and the gate's
-signals, the dashboard and the audit command find the type through this
-class (`gated_page_models()`).
+In return: `publish()` goes through the gate, a save of a page read
+before it went live keeps the live version (`save()`), the editor form
+shows the gate's problems on the passages (`base_form_class`), and the
+gate's signals, the dashboard and the audit command find the type through
+this class (`gated_page_models()`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ from wagtail.models import get_page_models
 
 from evidence.analysis.calibration import Subject
 from evidence.gate.forms import GatedPageForm
-from evidence.gate.publish import gated_publish
+from evidence.gate.publish import (
+    carry_publish_state,
+    gated_publish,
+    remember_publish_state,
+    save_keeping_live_content,
+)
 from evidence.review.copies import copy_tree_reviews
 
 
@@ -69,6 +75,33 @@ class GatedPage:
             revision,
             lambda: super(GatedPage, self).publish(revision, *args, **kwargs),
         )
+
+    # A page read while not live and saved after a publish committed keeps
+    # the live version: the page remembers whether its row was live when
+    # read (`evidence.gate.publish.save_keeping_live_content`).
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        page = super().from_db(db, field_names, values)
+        remember_publish_state(page)
+        return page
+
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        if fields is None or "live" in fields:
+            remember_publish_state(self)
+
+    def with_content_json(self, content):
+        version = super().with_content_json(content)
+        carry_publish_state(self, version)
+        return version
+
+    def save(self, *args, **kwargs):
+        def save(update_fields):
+            return super(GatedPage, self).save(
+                *args, update_fields=update_fields, **kwargs
+            )
+
+        return save_keeping_live_content(self, save, kwargs.pop("update_fields", None))
 
     def copy(self, *args, **kwargs):
         """Copy the page as Wagtail does, and its reviews with it

@@ -38,7 +38,16 @@ unless named otherwise):
   test_publish_paths.py: test_wagtail_admin_api_publish,
   test_copy_and_publish, test_alias, test_add_child_live_from_code.
 
-Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`.
+Atomic with edits: a publish locks the page row (`gated_publish`,
+`publish_latest`), and so do the saves that could overwrite it: the API's
+PATCH (articles/api/views.py) and any save of a gated page read while not
+live, Wagtail's page editor included (`GatedPage.save`,
+`save_keeping_live_content` in gate/publish.py: once the row is live it
+writes only the draft fields). tests/api/test_concurrency.py;
+test_stale_edits.py.
+
+Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`; a stale
+save through a plain `Page` object (docs/publish-gate.md, "Not covered").
 
 Every covered path ends in the `pre_save` guard, which writes the publish
 snapshot of the version going live (`evidence.models.PublishSnapshot`: each

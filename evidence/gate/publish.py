@@ -199,6 +199,92 @@ def lock_page_row(page_pk):
     return Page.objects.select_for_update().get(pk=page_pk)
 
 
+# What a draft save of a live page writes to its row: Wagtail's
+# `save_revision` (the latest revision and its date, the admin's title, the
+# unpublished-changes flag and the comments) and the lock and unlock views.
+# Neither the live content nor the publish state is among them.
+_DRAFT_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_id",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "locked_by_id",
+    }
+)
+_READ_LIVE = "_read_live"
+
+
+def remember_publish_state(page) -> None:
+    """Note whether `page` is live as its row stands now (it was just
+    loaded, refreshed or saved): `save_keeping_live_content` compares the
+    row with it. A page loaded without its `live` field notes nothing."""
+    if "live" in page.__dict__:
+        page.__dict__[_READ_LIVE] = page.live
+
+
+def carry_publish_state(read, version) -> None:
+    """`version` was built from a revision on the row `read` (Wagtail's
+    `with_content_json`, what the page editor and `revision.as_object()`
+    edit): it carries what `read` noted of the row."""
+    if _READ_LIVE in read.__dict__:
+        version.__dict__[_READ_LIVE] = read.__dict__[_READ_LIVE]
+
+
+def draft_fields(update_fields) -> list[str]:
+    """Of the fields a save asked to write, those a draft save of a live
+    page writes (none of a whole-row save)."""
+    from wagtail.models import COMMENTS_RELATION_NAME
+
+    if update_fields is None:
+        return []
+    allowed = _DRAFT_FIELDS | {COMMENTS_RELATION_NAME}
+    return [name for name in update_fields if name in allowed]
+
+
+def lock_live_state(page_pk) -> bool:
+    """Lock the page's row until the transaction ends; whether it is live."""
+    from wagtail.models import Page
+
+    rows = Page.objects.select_for_update().filter(pk=page_pk)
+    return bool(rows.values_list("live", flat=True).first())
+
+
+def save_keeping_live_content(page, save, update_fields=None):
+    """Save `page` with `save(update_fields)`, unless that would overwrite a
+    publish that committed since `page` was read.
+
+    A page read while not live (by the page editor, the API, any code, or a
+    revision built on that row) and saved not live writes its row as it
+    read it: its content, and not live, without a live revision. Had a
+    publish committed in between, that save would take the page offline
+    although the publish answered 200, or put content no reviewer checked
+    beside the live flags (issue 12, rule 8). So such a save locks the page
+    row first, as every publish does, and if the row is live by now it
+    writes only what a draft save of a live page writes (`draft_fields`):
+    the live version and its publish state stay exactly as the gate
+    checked them, and the edit itself lives on in the revision Wagtail
+    saves with it. An unpublish (a page read live) is left alone.
+    """
+    stale_candidate = (
+        page.pk is not None and not page.live and page.__dict__.get(_READ_LIVE) is False
+    )
+    if not stale_candidate:
+        result = save(update_fields)
+    else:
+        with transaction.atomic():
+            if lock_live_state(page.pk):
+                return save(draft_fields(update_fields))
+            result = save(update_fields)
+    if update_fields is None or "live" in update_fields:
+        remember_publish_state(page)
+    return result
+
+
 def gated_publish(page, revision, publish):
     """Run `publish()` for `revision` only if that version may go live.
 
