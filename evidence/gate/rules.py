@@ -11,7 +11,9 @@ reviewer was shown (any later change voids it). A claim also
    has confirmed (`Citation.suggested`);
 2. has a current approval (a "not a claim" confirmation does not do);
 
-and a context unit has a current approval or "not a claim" confirmation.
+and a context unit has a current approval or "not a claim" confirmation;
+one approved as a claim (a certainty readers will see) needs the support of
+rule 1 as a claim does.
 A unit that cannot carry citations (the title, the standfirst, the SEO
 fields, a heading) is context: a claim in one can never be approved, and
 its problem says so (move the claim into the body, or reword it).
@@ -34,6 +36,7 @@ from evidence.review.state import (
     passage_review,
     reads_like_claim,
 )
+from evidence.vocab import Decision
 
 RULES = (
     "uncited_claim",
@@ -78,6 +81,14 @@ def _citation_problem(passage: Passage) -> Problem | None:
     if passage.usable_citations:
         return None
     label = _label(passage)
+    if not passage.can_cite:
+        return Problem(
+            passage.block_id,
+            passage.position,
+            "uncited_claim",
+            passage.excerpt,
+            uncitable_claim_message(label),
+        )
     retracted = [
         c
         for c in passage.citations
@@ -114,6 +125,20 @@ def _citation_problem(passage: Passage) -> Problem | None:
             "passage": label
         }
     return Problem(passage.block_id, passage.position, rule, passage.excerpt, message)
+
+
+def _claimed(passage: Passage, review: PassageReview) -> bool:
+    """Whether the unit goes live as a claim: marked as one by its writer, or
+    approved as one by a reviewer (an approval of a context unit puts a
+    certainty on it for readers, so it needs the support a claim needs)."""
+    if passage.is_claim:
+        return True
+    decision = review.decision
+    return (
+        review.status == Status.APPROVED
+        and decision is not None
+        and decision.decision == Decision.APPROVE
+    )
 
 
 def uncitable_claim_message(label: str) -> str:
@@ -209,7 +234,7 @@ def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
     for passage in passages:
         review = passage_review(passage, data)
         states[passage.block_id] = review
-        if passage.is_claim and (problem := _citation_problem(passage)):
+        if _claimed(passage, review) and (problem := _citation_problem(passage)):
             problems.append(problem)
         if problem := _review_problem(passage, review):
             problems.append(problem)

@@ -328,6 +328,61 @@ def test_a_claim_in_the_standfirst_says_it_cannot_be_approved_in_the_api(
     assert "not marked as a claim" not in problem["message"]
 
 
+def test_a_context_passage_approved_as_a_claim_needs_a_supporting_citation(
+    article_index, writer, reviewer, editor
+):
+    """An approval puts a certainty on a passage for readers: a context
+    passage a reviewer approves goes live as a claim, so it needs the
+    support a claim needs. It used to go live with a certainty and no
+    source."""
+    bare = context("Regular NAD+ drips keep the immune system young.")
+    page = make_article(
+        article_index,
+        body=[paragraph(sources=[SourceFactory()]), bare],
+        owner=writer,
+    )
+    decide_all_but(page, reviewer, bare["id"])
+    decide(page, bare["id"], reviewer, "approve", certainty="low", certainty_reason="x")
+    problem = assert_refused_for(page, editor, bare["id"])
+    assert problem.rule == "uncited_claim"
+    assert "cites no source" in problem.message
+
+
+def test_an_approval_recorded_on_a_unit_that_cannot_cite_does_not_count(
+    article_index, writer, reviewer, editor
+):
+    """An approval of the standfirst as a claim, recorded before the review
+    screen refused them (or written around `record_decision`), does not put
+    an unsupported claim live: the gate says what to do with it."""
+    from evidence.models import ReviewDecision
+
+    page = make_article(
+        article_index,
+        standfirst="NAD+ infusions reverse ageing in adults.",
+        body=[paragraph(sources=[SourceFactory()])],
+        owner=writer,
+    )
+    decide_all_but(page, reviewer, "standfirst")
+    [unit] = [u for u in latest_units(page) if u.block_id == "standfirst"]
+    ReviewDecision.objects.create(
+        page_id=page.pk,
+        block_id="standfirst",
+        reviewer=reviewer,
+        decision="approve",
+        certainty="low",
+        fingerprint=unit.fingerprint,
+    )
+    problem = assert_refused_for(page, editor, "standfirst")
+    assert problem.rule == "uncited_claim"
+    assert "cannot be approved as a claim" in problem.message
+
+
+def latest_units(page):
+    from evidence.passages import reviewable_units
+
+    return reviewable_units(latest(page))
+
+
 # --- confirming unflagged context units together --------------------------------
 
 
