@@ -10,9 +10,10 @@ removed) resolves the comment, in the writer's name. A later approval of
 the passage, or its confirmation as not a claim, resolves it too.
 
 Wagtail's comments live on a field or on a field inside a StreamField
-block (`contentpath`, "body.<block id>.text"); the note goes on the
-passage's text, or on the block's first simple field where the text is a
-list (Wagtail's editor has no comment control on a list).
+block (`contentpath`, "title" or "body.<block id>.text"); the note goes on
+a field unit's field (the title, an introduction), on a passage's text,
+or on the block's first simple field where the text is a list (Wagtail's
+editor has no comment control on a list).
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ def comment_path(page, passage: Passage) -> tuple[str, str]:
     """The comment's `contentpath` for `passage`, and its `position`.
 
     A rich-text field takes a position (the ranges of the text it is
-    about, as Draftail stores them); "[]" means the field as a whole.
+    about, as Draftail stores them); "[]" means the field as a whole. A
+    field unit's note (the title, an introduction) is on its field.
     """
+    if passage.is_field:
+        return passage.field, ""
     field = getattr(page, "passages_field", "") or ""
     block = passage.block
     children = getattr(block, "child_blocks", {}) or {}

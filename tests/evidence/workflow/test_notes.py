@@ -62,6 +62,16 @@ def test_requesting_changes_leaves_a_comment_on_the_passage(article, reviewer):
     ).exists()
 
 
+def test_a_note_on_the_title_is_a_comment_on_the_title_field(article, reviewer):
+    """A field unit's note sits on its field ("title"), where Wagtail's
+    editor shows it, not inside the body ("body.title" leads nowhere)."""
+    decide(article, "title", reviewer, "request_changes", note="Say NR, not NAD+.")
+    [comment] = Comment.objects.filter(page=article)
+    assert comment.contentpath == "title"
+    version = Page.objects.get(pk=article.pk).specific.get_latest_revision_as_object()
+    assert comment.has_valid_contentpath(version)
+
+
 def edit_page_comments(client, user, page) -> list[dict]:
     client.force_login(user)
     html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content
