@@ -1,4 +1,8 @@
-"""Page types: the home page, the article index and the article."""
+"""Page types: the home page, the article index and the article.
+
+All three are gated (`evidence.page.GatedPage`): every text a reader sees
+on them goes live only once a medical reviewer has decided it.
+"""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -145,10 +149,23 @@ class Author(index.Indexed, models.Model):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-class HomePage(PublicPageMixin, Page):
+class HomePage(GatedPage, PublicPageMixin, Page):
+    """The home page. A gated page (`evidence.page.GatedPage`) with no
+    passage stream: its title, introduction and search engine fields are
+    its reviewable units, read by a medical reviewer before they go live."""
+
+    # In page order: the heading, the introduction under it, then what
+    # search engines show. No byline, no subject.
+    reviewed_fields = ("title", "intro", "seo_title", "search_description")
+
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        ReviewNotesPanel(),
+        *Page.content_panels,
+        FieldPanel("intro"),
+        EvidenceCheckPanel(),
+    ]
     subpage_types = ["articles.ArticleIndexPage"]
     max_count = 1
 
@@ -168,10 +185,20 @@ class HomePage(PublicPageMixin, Page):
         return _listing_sitemap_urls(self, request)
 
 
-class ArticleIndexPage(PublicPageMixin, Page):
+class ArticleIndexPage(GatedPage, PublicPageMixin, Page):
+    """A listing of articles. Gated like the home page: its title,
+    introduction and search engine fields are reviewable units."""
+
+    reviewed_fields = ("title", "intro", "seo_title", "search_description")
+
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        ReviewNotesPanel(),
+        *Page.content_panels,
+        FieldPanel("intro"),
+        EvidenceCheckPanel(),
+    ]
     parent_page_types = ["articles.HomePage"]
     subpage_types = ["articles.ArticlePage"]
     per_page = 10

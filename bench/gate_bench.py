@@ -56,11 +56,11 @@ def build():
     from evidence.models import ReviewDecision, Source
     from evidence.passages import reviewable_units
 
-    _, index = ensure_site_tree()
     User = get_user_model()
     writer = User.objects.create(username="bench-writer")
     reviewer = User.objects.create(username="bench-reviewer")
     reviewer.groups.add(Group.objects.get(name="Medical reviewers"))
+    _, index = ensure_site_tree(reviewer)
     sources = [
         Source.objects.create(
             title=f"Trial {n}",

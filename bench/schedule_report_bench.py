@@ -66,7 +66,9 @@ def build():
     from evidence.models import EvidenceFlag, ReviewSchedule
     from tests.factories import UserFactory
 
-    _, index = ensure_site_tree()
+    site_reviewer = UserFactory(username="bench-site-reviewer")
+    site_reviewer.groups.add(Group.objects.get(name="Medical reviewers"))
+    _, index = ensure_site_tree(site_reviewer)
     article_type = ContentType.objects.get_for_model(ArticlePage)
     locale = Locale.get_default()
     now = timezone.now()

@@ -12,7 +12,9 @@ A page type is gated by inheriting `GatedPage` before `Page`:
 It then promises three things and gets three:
 
 - `passages_field` names the StreamField that holds its passages; every
-  block of that stream that is a `PassageBlock` is a reviewable unit;
+  block of that stream that is a `PassageBlock` is a reviewable unit. A
+  page with no passage stream (an index page whose text is its title and
+  introduction) leaves it empty: its units are its reviewed fields;
 - `reviewed_fields` names, in page order, the text fields readers or search
   engines see (by default the title, the SEO title and the search
   description); each is a reviewable unit whose id is the field's name.
@@ -22,7 +24,9 @@ It then promises three things and gets three:
 - `evidence_subject()` says what the page is about (an intervention and a
   route), against which the cited evidence is judged direct or indirect;
 - the gate records the medical review byline on the version going live, in
-  the page's `reviewed_by` (users) and `last_reviewed_at` fields.
+  the page's `reviewed_by` (users) and `last_reviewed_at` fields, when the
+  page type has them (`evidence.passages.keeps_byline`; an index page has
+  none); only such pages are re-reviewed on a schedule.
 
 In return: `publish()` goes through the gate, a save of a page read
 before it went live keeps the live version (`save()`), the editor form

@@ -282,22 +282,34 @@ def reviewed_field_names(page_or_model) -> tuple[str, ...]:
     return tuple(getattr(page_or_model, "reviewed_fields", ()) or ())
 
 
+def keeps_byline(page_or_model) -> bool:
+    """Whether the page type records the medical review byline (the
+    `reviewed_by` and `last_reviewed_at` fields an article shows readers);
+    an index page keeps none."""
+    names = {field.name for field in page_or_model._meta.get_fields()}
+    return {"reviewed_by", "last_reviewed_at"} <= names
+
+
 def revision_units(revision, sources: dict[int, Source] | None = None) -> list[Passage]:
     """Every unit of a stored revision of a gated page, read from its
     content (no page object built): its reviewed fields, then its passages.
     `sources` as for `read_stream` (None loads the cited Sources; `{}` for
-    callers that only need the text). Empty for a page type that is not gated.
+    callers that only need the text). Empty for a page type that is not gated;
+    only the reviewed fields for one with no passage stream (an index page).
     """
     model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
     field = getattr(model, "passages_field", "")
-    if not field:
+    if model is None or not (field or reviewed_field_names(model)):
         return []
     content = revision.content or {}
+    units = field_units(model, content)
+    if not field:
+        return units
     stream = content.get(field) or []
     if isinstance(stream, str):
         stream = json.loads(stream)
     stream_block = model._meta.get_field(field).stream_block
-    return [*field_units(model, content), *read_stream(stream_block, stream, sources)]
+    return [*units, *read_stream(stream_block, stream, sources)]
 
 
 def field_units(model, values: Mapping) -> list[Passage]:

@@ -16,9 +16,22 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def site_tree(db):
-    """The home page and the article index at /articles/."""
-    return ensure_site_tree()
+def site_reviewer(db):
+    """The medical reviewer who read the site tree's titles and
+    introductions. The permission is on the account, not through the
+    "Medical reviewers" group, so review tasks never email them."""
+    from evidence.roles import review_permissions
+
+    user = UserFactory(username="site-reviewer")
+    user.user_permissions.add(*review_permissions())
+    return user
+
+
+@pytest.fixture
+def site_tree(site_reviewer):
+    """The home page and the article index at /articles/, live through the
+    publish gate: `site_reviewer` confirmed their units, as anyone must."""
+    return ensure_site_tree(site_reviewer)
 
 
 @pytest.fixture

@@ -173,10 +173,14 @@ def create_article(
 def load_demo_content() -> DemoReport:
     """Create whatever of the demo site is missing; leave the rest alone."""
     report = DemoReport()
-    home, index = ensure_site_tree()
+    users = load_accounts(report)
+    # The home page and the index go live as articles do: the demo reviewer
+    # reads their titles and introductions, the demo editor publishes them.
+    home, index = ensure_site_tree(
+        users["reviewer"], owner=users["admin"], publisher=users["editor"]
+    )
     if site := point_default_site_at_base_url():
         report.add(f"site address {site.root_url}/ (WAGTAILADMIN_BASE_URL)", True)
-    users = load_accounts(report)
     source_ids = load_sources(report, users["reviewer"])
     load_reviewer_profile(users["reviewer"], report)
     writer = users["writer"]

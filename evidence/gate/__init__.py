@@ -33,10 +33,18 @@ unless named otherwise):
   test_scheduled_publish_unschedules_refused_and_publishes_the_rest,
   test_scheduling_a_refused_version_is_refused.
 - Wagtail's admin API, a direct `PublishPageRevisionAction`, copy with
-  "publish copies", aliases, `add_child()` of a live page: the `pre_save`
+  "publish copies", aliases, `add_child()` of a live page, a live page
+  `save()`d with a changed title, introduction or body: the `pre_save`
   guard `guard_live_save` (gate/signals.py, gate/publish.py).
   test_publish_paths.py: test_wagtail_admin_api_publish,
-  test_copy_and_publish, test_alias, test_add_child_live_from_code.
+  test_copy_and_publish, test_alias, test_add_child_live_from_code;
+  test_index_pages.py: test_a_changed_title_saved_on_the_live_row_is_refused.
+
+A gated page type with no passage stream (an index page, whose units are
+its title and introduction) goes through the same adapters; tried on the
+editor, code, `publish_latest`, the admin API, bulk, scheduled publishing
+and `add_child` (test_index_pages.py, and
+test_an_index_pages_unreviewed_intro_on_every_path in test_publish_paths.py).
 
 Atomic with edits: a publish locks the page row (`gated_publish`,
 `publish_latest`), and so do the saves that could overwrite it: the API's

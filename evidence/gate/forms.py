@@ -53,8 +53,12 @@ class GatedPageForm(WagtailAdminPageForm):
         for name, value in list(cleaned_data.items()):
             if isinstance(value, str) and (problem := control_character_problem(value)):
                 self.add_error(name, problem)
+        # The passages stream, if the page type has one (an index page's
+        # units are its reviewed fields only).
         field = self.instance.passages_field
-        if self.is_publishing() and field in cleaned_data and field not in self.errors:
+        if self.is_publishing() and (
+            not field or (field in cleaned_data and field not in self.errors)
+        ):
             reviewed = getattr(self.instance, "reviewed_fields", ())
             values = {
                 name: cleaned_data.get(name, getattr(self.instance, name, ""))
@@ -65,7 +69,7 @@ class GatedPageForm(WagtailAdminPageForm):
                 reviewed_fields=reviewed,
                 pk=self.instance.pk,
                 **values,
-                **{field: cleaned_data[field]},
+                **({field: cleaned_data[field]} if field else {}),
             )
             if problems := publish_problems(version):
                 self.publish_refused = problems

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from evidence.gate import PublishBlocked, ensure_publishable
 from evidence.gate.rules import GateResult, evaluate
 from evidence.models import PublishSnapshot, UnitOutcome
+from evidence.passages import keeps_byline, reviewed_field_names
 from evidence.review.copies import copied_from, copy_reviews
 from evidence.review.state import Status
 from evidence.roles import reviewer_credentials, reviewer_name
@@ -44,7 +45,10 @@ def byline(result: GateResult) -> tuple[list, object]:
 
 
 def apply_byline(page, result: GateResult) -> None:
-    """Credit the approving reviewers on the version about to be saved live."""
+    """Credit the approving reviewers on the version about to be saved live
+    (on a page type that keeps a byline: an index page has none)."""
+    if not keeps_byline(page):
+        return
     reviewers, latest = byline(result)
     page.reviewed_by = reviewers
     page.last_reviewed_at = latest
@@ -322,28 +326,36 @@ _LIVE_FIELDS = frozenset({"live", "live_revision"})
 _PUBLISHED_AT = "last_published_at"
 
 
+def _shown_fields(model) -> tuple[str, ...]:
+    """The fields of a gated page type whose text readers see: its passages
+    stream (if it has one) and its reviewed fields."""
+    passages = getattr(model, "passages_field", "") or ""
+    return (*([passages] if passages else []), *reviewed_field_names(model))
+
+
 def guard_live_save(instance, update_fields=None) -> None:
     """Backstop for every path that saves a gated page as live.
 
     Runs before a gated page is saved. When the save makes content live
-    (a new live page, a page going live, a publish, a new live revision or
-    changed passages), the content must pass the gate, the byline is set
-    from the approvals and the version's publish snapshot is written.
-    Saving an unchanged live page (a move, a lock) is left alone, so pages
-    that went live before a source was retracted can still be moved;
+    (a new live page, a page going live, a publish, a new live revision, or
+    changed units: passages or reviewed fields such as the title or an
+    introduction), the content must pass the gate, the byline is set from
+    the approvals and the version's publish snapshot is written. Saving an
+    unchanged live page (a move, a lock) is left alone, so pages that went
+    live before a source was retracted can still be moved;
     `audit_live_articles` lists those.
     """
     if not instance.live:
         return
-    passages = instance.passages_field
-    if update_fields is not None and not {*_LIVE_FIELDS, passages} & set(update_fields):
+    shown = _shown_fields(type(instance))
+    if update_fields is not None and not {*_LIVE_FIELDS, *shown} & set(update_fields):
         return
     old = None
     if instance.pk is not None:
         old = (
             type(instance)
             ._default_manager.filter(pk=instance.pk)
-            .only(*_LIVE_FIELDS, _PUBLISHED_AT, passages)
+            .only(*_LIVE_FIELDS, _PUBLISHED_AT, *shown)
             .first()
         )
     if (
@@ -351,8 +363,11 @@ def guard_live_save(instance, update_fields=None) -> None:
         and old.live
         and old.live_revision_id == instance.live_revision_id
         and old.last_published_at == instance.last_published_at
-        and getattr(old, passages).get_prep_value()
-        == getattr(instance, passages).get_prep_value()
+        and all(
+            field.get_prep_value(getattr(old, field.attname))
+            == field.get_prep_value(getattr(instance, field.attname))
+            for field in map(type(instance)._meta.get_field, shown)
+        )
     ):
         return
     if instance.pk is not None and connection.in_atomic_block:

@@ -42,7 +42,7 @@ from evidence.models import (
     ReviewScheduleSettings,
 )
 from evidence.page import gated_page_models, is_gated
-from evidence.passages import reviewable_units
+from evidence.passages import keeps_byline, reviewable_units
 from evidence.review.data import review_states
 from evidence.review.decisions import ReviewRefused, record_decision
 from evidence.review.state import Status
@@ -81,16 +81,23 @@ def _due(schedule: ReviewSchedule, interval: int) -> datetime.date | None:
     return add_months(last, schedule.interval_months or interval)
 
 
+def on_schedule(page) -> bool:
+    """Whether `page` (its specific version) is re-reviewed on a schedule:
+    a gated page that keeps a medical review byline."""
+    return is_gated(page) and keeps_byline(page)
+
+
 def sync_schedule(page, interval: int | None = None) -> ReviewSchedule | None:
     """Bring the page's schedule in line with its live byline.
 
     The last review is the page's "medically reviewed on" date (its first
     publication when it has none); the next due date follows from it and
     the interval. Returns None for pages that are not reviewed on a
-    schedule.
+    schedule: only gated pages that keep a byline are (articles; an index
+    page's introduction is reviewed when it changes).
     """
     page = page.specific
-    if not is_gated(page):
+    if not on_schedule(page):
         return None
     schedule, _created = ReviewSchedule.objects.get_or_create(page_id=page.pk)
     schedule.last_reviewed_at = page.last_reviewed_at or page.first_published_at
@@ -134,7 +141,7 @@ def sync_missing_schedules() -> int:
     """Create the schedule of every live article that has none yet."""
     interval = site_interval()
     count = 0
-    for model in gated_page_models():
+    for model in filter(keeps_byline, gated_page_models()):
         pages = model.objects.live().filter(review_schedule__isnull=True)
         for page in pages.iterator(chunk_size=200):
             sync_schedule(page, interval)
@@ -217,7 +224,7 @@ def reconfirm(page, reviewer, *, note: str = "") -> list:
     that is not settled, or a unit this reviewer wrote.
     """
     page = Page.objects.get(pk=page.pk).specific
-    if not page.live or not is_gated(page):
+    if not page.live or not on_schedule(page):
         raise ReconfirmRefused(_("Only a live article can be re-confirmed."))
     if page.has_unpublished_changes:
         raise ReconfirmRefused(

@@ -186,11 +186,11 @@ def test_a_review_racing_an_edit_is_pinned_to_the_text_read_or_refused(
     state = review_states(page.get_latest_revision_as_object())["c"]
     if first == "edit":
         assert review.response.status_code == 409
-        assert not ReviewDecision.objects.exists()
+        assert not ReviewDecision.objects.filter(page=unreviewed).exists()
         assert state.status == "unreviewed"
     else:
         assert review.response.status_code == 201
-        [decision] = ReviewDecision.objects.all()
+        [decision] = ReviewDecision.objects.filter(page=unreviewed).all()
         assert decision.fingerprint == read["fingerprint"]
         assert state.status == "changed_since_approval"
     assert connection.vendor == "postgresql"

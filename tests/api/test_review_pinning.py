@@ -57,7 +57,7 @@ def test_a_review_without_a_fingerprint_is_refused(article, reviewer):
     )
     assert response.status_code == 400
     assert "fingerprint" in response.json()
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 def test_a_writer_patch_between_the_read_and_the_approval_is_not_approved(
@@ -99,7 +99,7 @@ def test_a_writer_patch_between_the_read_and_the_approval_is_not_approved(
     assert body["recorded"] is False
     assert body["fingerprint"] == shown(reviewer_client, article)["c-1"]["fingerprint"]
     assert "changed after you were shown it" in body["detail"]
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
     with pytest.raises(PublishBlocked):
         publish_latest(article, editor)
 
@@ -112,7 +112,7 @@ def test_a_double_submitted_decision_is_recorded_once(article, reviewer):
     second = client.post(review_url(article, "c-1"), payload, format="json")
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
-    assert ReviewDecision.objects.count() == 1
+    assert ReviewDecision.objects.filter(page=article).count() == 1
 
 
 def test_a_block_id_of_another_article_is_not_reviewed_here(
@@ -131,7 +131,7 @@ def test_a_block_id_of_another_article_is_not_reviewed_here(
         format="json",
     )
     assert response.status_code == 404
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page__in=[article, other]).exists()
 
 
 # --- confirming context passages together ---------------------------------
@@ -156,8 +156,13 @@ def test_context_passages_are_confirmed_together(article, reviewer):
     response = confirm(client, article, [read["x-1"], read["x-2"]])
     assert response.status_code == 201, response.json()
     assert [d["block_id"] for d in response.json()] == ["x-1", "x-2"]
-    assert {d.decision for d in ReviewDecision.objects.all()} == {"not_a_claim"}
-    assert "2 passages read together" in ReviewDecision.objects.first().note
+    assert {d.decision for d in ReviewDecision.objects.filter(page=article).all()} == {
+        "not_a_claim"
+    }
+    assert (
+        "2 passages read together"
+        in ReviewDecision.objects.filter(page=article).first().note
+    )
 
 
 def test_a_claim_is_not_confirmed_in_bulk(article, reviewer):
@@ -166,7 +171,7 @@ def test_a_claim_is_not_confirmed_in_bulk(article, reviewer):
     response = confirm(client, article, [read["x-1"], read["c-1"]])
     assert response.status_code == 400
     assert "decide it on its own" in response.json()["detail"]
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 def test_a_context_passage_the_detector_flags_is_not_confirmed_in_bulk(
@@ -186,7 +191,7 @@ def test_a_context_passage_the_detector_flags_is_not_confirmed_in_bulk(
     read = shown(client, page)
     response = confirm(client, page, [read["r"], read["f"]])
     assert response.status_code == 400
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=page).exists()
 
 
 def test_a_bulk_confirmation_of_changed_passages_records_nothing(
@@ -200,7 +205,7 @@ def test_a_bulk_confirmation_of_changed_passages_records_nothing(
     response = confirm(client, article, [read["x-1"], read["x-2"]])
     assert response.status_code == 409
     assert response.json()["block_id"] == "x-2"
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 def test_only_reviewers_confirm_in_bulk(article, staff_writer, editor):
@@ -208,7 +213,7 @@ def test_only_reviewers_confirm_in_bulk(article, staff_writer, editor):
     for user in (staff_writer, editor):
         response = confirm(client_for(user), article, [read["x-1"]])
         assert response.status_code == 403
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 def test_an_approval_of_the_standfirst_is_refused_with_what_to_do(

@@ -42,6 +42,29 @@ def test_demo_article_is_live_and_every_claim_is_cited():
     ]
 
 
+def test_demo_home_and_index_intros_went_live_through_review():
+    """From an empty database: the home page's and the index's titles and
+    introductions were read by the demo reviewer and published by the demo
+    editor through the gate (issue 12, rule 1)."""
+    from wagtail.models import PageLogEntry
+
+    from articles.models import ArticleIndexPage, HomePage
+    from evidence.gate import publish_problems
+    from evidence.models import ReviewDecision
+
+    call_command("load_demo_content")
+    users = get_user_model().objects
+    reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+    for page in (HomePage.objects.get(), ArticleIndexPage.objects.get()):
+        assert page.live and page.intro
+        assert publish_problems(page) == []
+        decided = ReviewDecision.objects.filter(page=page)
+        assert sorted(decided.values_list("block_id", flat=True)) == ["intro", "title"]
+        assert {d.reviewer for d in decided} == {reviewer}
+        published = PageLogEntry.objects.get(page=page, action="wagtail.publish")
+        assert published.user == editor
+
+
 def test_demo_records_the_trials_as_oral_precursors():
     call_command("load_demo_content")
     martens = Source.objects.get(doi="10.1038/s41467-018-03421-7")

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.actions.move_page import MovePageAction
 
 from articles import purging
+from articles.demo.site_tree import add_reviewed_page
 from articles.models import ArticleIndexPage
 from tests.factories import (
     SourceFactory,
@@ -152,10 +153,11 @@ def test_a_move_purges_old_and_new_urls_and_both_listings(
     home,
     article_index,
     editor,
+    site_reviewer,
     django_capture_on_commit_callbacks,
 ):
-    other_index = home.add_child(
-        instance=ArticleIndexPage(title="Reviews", slug="reviews")
+    other_index = add_reviewed_page(
+        home, ArticleIndexPage(title="Reviews", slug="reviews"), site_reviewer
     )
     before = len(to_varnish.purges())
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,6 +7,7 @@ from django.urls import resolve, reverse
 from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction, Site
 
+from articles.demo.site_tree import add_reviewed_page
 from articles.models import ArticleIndexPage, ArticlePage
 from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
@@ -32,12 +33,14 @@ def test_page_addresses_go_to_wagtails_own_view():
 
 @override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
 def test_a_child_of_another_type_is_routed_by_wagtails_page_route(
-    client, article_index, article
+    client, article_index, article, site_reviewer
 ):
     """Public pages read a child of their one allowed type in one query
     (`PublicPageMixin.route`); any other child is Wagtail's `Page.route`."""
-    odd = article_index.add_child(
-        instance=ArticleIndexPage(title="Odd child", slug="odd-child", live=True)
+    odd = add_reviewed_page(
+        article_index,
+        ArticleIndexPage(title="Odd child", slug="odd-child"),
+        site_reviewer,
     )
     response = client.get("/articles/odd-child/")
     assert response.status_code == 200

@@ -64,9 +64,10 @@ def test_the_demo_site_has_the_address_it_is_served_at(client):
 
 
 def test_a_site_someone_set_is_left_alone(site_tree):
-    Site.objects.filter(is_default_site=True).update(
-        hostname="health.example.org", port=443
-    )
+    # Saved as the admin saves it (Wagtail forgets its cached site root paths).
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "health.example.org", 443
+    site.save()
     with override_settings(WAGTAILADMIN_BASE_URL="http://127.0.0.1:8000"):
         load_demo_content()
     site = Site.objects.get(is_default_site=True)

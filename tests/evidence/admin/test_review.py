@@ -154,7 +154,7 @@ def test_approving_a_passage_records_the_decision(client, article, reviewer):
     claim = blocks(article)[1]["id"]
     data = form_data(client, article, claim, decision="approve", certainty="low")
     response = client.post(url(article), data, follow=True)
-    decision = ReviewDecision.objects.get()
+    decision = ReviewDecision.objects.filter(page=article).get()
     assert decision.decision == "approve"
     assert decision.certainty == "low"
     assert decision.block_id == claim
@@ -173,10 +173,10 @@ def test_a_different_certainty_needs_a_reason(client, article, reviewer):
     assert "You changed the suggested certainty (low): say why." in (
         response.content.decode()
     )
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
     data["certainty_reason"] = "The trial measured the outcome directly."
     client.post(url(article), data)
-    decision = ReviewDecision.objects.get()
+    decision = ReviewDecision.objects.filter(page=article).get()
     assert decision.certainty == "very_low"
     assert decision.suggested_certainty == "low"
     assert decision.certainty_reason == "The trial measured the outcome directly."
@@ -190,10 +190,13 @@ def test_request_changes_needs_a_note(client, article, reviewer):
     assert "Write a note telling the writer what to change." in (
         response.content.decode()
     )
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
     data["note"] = "Say the trial was in 24 people."
     response = client.post(url(article), data, follow=True)
-    assert ReviewDecision.objects.get().note == "Say the trial was in 24 people."
+    assert (
+        ReviewDecision.objects.filter(page=article).get().note
+        == "Say the trial was in 24 people."
+    )
     assert "✎ Changes requested" in response.content.decode()
 
 
@@ -202,7 +205,7 @@ def test_context_passage_is_confirmed_not_a_claim(client, article, reviewer):
     context = blocks(article)[3]["id"]
     data = form_data(client, article, context, decision="not_a_claim")
     response = client.post(url(article), data, follow=True)
-    assert ReviewDecision.objects.get().decision == "not_a_claim"
+    assert ReviewDecision.objects.filter(page=article).get().decision == "not_a_claim"
     assert "✓ Confirmed: not a claim" in response.content.decode()
 
 
@@ -214,7 +217,7 @@ def test_a_passage_edited_while_the_reviewer_read_it_is_not_approved(
     data = form_data(client, article, claim, decision="approve", certainty="low")
     set_passage_text(article, writer_in_group, 1, "NR doubled NAD+ in everyone.")
     response = client.post(url(article), data, follow=True)
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
     assert (
         "Passage 2 changed while you were reviewing it, so your decision was "
         "not recorded." in response.content.decode()
@@ -228,7 +231,7 @@ def test_refusals_from_the_review_rules_are_shown(client, article, reviewer):
     claim = blocks(article)[1]["id"]
     data = form_data(client, article, claim, decision="approve", certainty="low")
     response = client.post(url(article), data, follow=True)
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
     assert "another reviewer must approve it" in response.content.decode()
 
 
@@ -311,7 +314,7 @@ def test_only_reviewers_may_record_decisions(request, client, article, role):
         {"block_id": claim, "fingerprint": "x", "decision": "approve"},
     )
     assert response.status_code == 403
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 def test_decisions_need_the_csrf_token(article, reviewer):
@@ -320,12 +323,20 @@ def test_decisions_need_the_csrf_token(article, reviewer):
     claim = blocks(article)[1]["id"]
     response = client.post(url(article), {"block_id": claim, "decision": "approve"})
     assert response.status_code == 403
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
-def test_pages_without_passages_have_no_review_screen(client, home, reviewer):
+def test_pages_of_a_type_that_is_not_gated_have_no_review_screen(
+    client, home, reviewer
+):
+    """A plain Wagtail page (not a gated type) has no review screen; the
+    home page, gated, has one (tests/evidence/gate/test_index_pages.py)."""
+    plain = Page.get_first_root_node().add_child(
+        instance=Page(title="Another site", slug="another-site")
+    )
+    plain.save_revision()
     client.force_login(reviewer)
-    response = client.get(reverse("evidence_review:page", args=[home.pk]))
+    response = client.get(reverse("evidence_review:page", args=[plain.pk]))
     assert response.status_code == 404
 
 
@@ -362,7 +373,7 @@ def test_a_double_submitted_decision_is_recorded_once(client, article, reviewer)
     data = form_data(client, article, claim, decision="approve", certainty="low")
     client.post(url(article), data)
     response = client.post(url(article), data, follow=True)
-    assert ReviewDecision.objects.count() == 1
+    assert ReviewDecision.objects.filter(page=article).count() == 1
     assert "that decision was already recorded" in response.content.decode()
 
 

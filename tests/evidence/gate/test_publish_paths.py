@@ -557,3 +557,71 @@ def test_demo_article_is_reviewed_and_published_through_the_gate():
     assert reviewer.reviewer_profile.display_name == "Dr Rhea Okafor"
     assert article.last_reviewed_at <= article.last_published_at
     publish_latest(article, get_user_model().objects.get(username="editor"))
+
+
+# --- the index pages -------------------------------------------------------------
+# The home page and the article index are gated too (issue 12, rule 1): an
+# introduction no medical reviewer read is refused on each path, and goes
+# live once one decided it. (The editor's views and code:
+# test_index_pages.py.)
+
+INDEX_CLAIM = "Vitamin C cures the common cold."
+INDEX_PATHS = ["publish_latest", "admin_api", "bulk_publish", "scheduled"]
+
+
+@pytest.mark.parametrize("path", INDEX_PATHS)
+@pytest.mark.parametrize("which", ["home", "article_index"])
+def test_an_index_pages_unreviewed_intro_on_every_path(
+    path, which, request, writer, reviewer, editor, admin_client
+):
+    from tests.factories import decide
+
+    page = request.getfixturevalue(which)
+    model = type(page)
+    version = model.objects.get(pk=page.pk).get_latest_revision_as_object()
+    version.intro = INDEX_CLAIM
+    version.save_revision(user=writer)
+
+    def publish():
+        if path == "publish_latest":
+            publish_latest(model.objects.get(pk=page.pk), editor)
+        elif path == "admin_api":
+            admin_client.post(
+                f"/admin/api/main/pages/{page.pk}/action/publish/",
+                {},
+                content_type="application/json",
+            )
+        elif path == "bulk_publish":
+            admin_client.post(bulk_publish_url(page))
+        else:
+            Revision.objects.filter(
+                pk=model.objects.get(pk=page.pk).latest_revision_id
+            ).update(approved_go_live_at=timezone.now() - timedelta(seconds=1))
+            call_command("publish_scheduled")
+
+    def live_intro():
+        return model.objects.get(pk=page.pk).intro
+
+    if path == "publish_latest":
+        with pytest.raises(PublishBlocked) as refused:
+            publish()
+        assert {(p.block_id, p.rule) for p in refused.value.problems} == {
+            ("intro", "approval_voided")
+        }
+    else:
+        publish()
+    assert live_intro() != INDEX_CLAIM
+    decide(page, "intro", reviewer, "not_a_claim")
+    publish()
+    assert live_intro() == INDEX_CLAIM
+
+
+def test_an_index_page_added_live_from_code_is_refused(home):
+    from articles.models import ArticleIndexPage
+
+    with pytest.raises(PublishBlocked) as refused:
+        home.add_child(
+            instance=ArticleIndexPage(title="Colds", slug="colds", intro=INDEX_CLAIM)
+        )
+    assert {p.block_id for p in refused.value.problems} == {"title", "intro"}
+    assert not ArticleIndexPage.objects.filter(slug="colds").exists()

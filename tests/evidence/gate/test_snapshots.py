@@ -294,7 +294,7 @@ def test_migrate_records_the_snapshots_of_pages_live_before_them(
     snapshot = assert_snapshot_of_live_version(approved, reviewer)
     # Nothing left to record: running again changes nothing.
     assert record_missing_snapshots(gated_page_models()) == 0
-    assert PublishSnapshot.objects.get() == snapshot
+    assert PublishSnapshot.objects.get(page=approved) == snapshot
 
 
 def test_a_backfilled_snapshot_keeps_the_byline_readers_were_shown(
@@ -303,7 +303,7 @@ def test_a_backfilled_snapshot_keeps_the_byline_readers_were_shown(
     """Before snapshots, the byline was stored on the page when it went live;
     decisions given later did not change it, and still do not."""
     publish_latest(approved, editor)
-    PublishSnapshot.objects.all().delete()
+    PublishSnapshot.objects.filter(page=approved).delete()
     decide(
         approved,
         claim_id(approved),

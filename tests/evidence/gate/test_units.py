@@ -460,7 +460,7 @@ def test_confirming_together_is_refused_when_a_unit_changed_since_shown(
         confirm_context(page, reviewer, shown)
     from evidence.models import ReviewDecision
 
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=page).exists()
 
 
 def _fingerprints(page):

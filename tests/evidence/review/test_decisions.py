@@ -83,7 +83,7 @@ def test_who_may_record_decisions(
     else:
         with pytest.raises(ReviewRefused, match="Only medical reviewers"):
             decide(article, claim_id, user, "approve")
-        assert not ReviewDecision.objects.exists()
+        assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 @pytest.mark.parametrize(

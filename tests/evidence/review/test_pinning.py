@@ -38,7 +38,7 @@ def test_a_decision_on_text_changed_since_it_was_shown_is_refused(
     with pytest.raises(DecisionConflict) as refused:
         record_decision(article, "c", reviewer, "approve", fingerprint=read)
     assert refused.value.current == shown_fingerprint(article, "c") != read
-    assert not ReviewDecision.objects.exists()
+    assert not ReviewDecision.objects.filter(page=article).exists()
 
 
 def test_a_decision_needs_the_fingerprint_the_reviewer_was_shown(article, reviewer):
@@ -60,7 +60,7 @@ def test_an_identical_decision_sent_twice_is_recorded_once(article, reviewer):
     again = record_decision(article, "c", reviewer, "approve", fingerprint=read)
     assert (first.duplicate, again.duplicate) == (False, True)
     assert again.pk == first.pk
-    assert ReviewDecision.objects.count() == 1
+    assert ReviewDecision.objects.filter(page=article).count() == 1
 
 
 def test_a_different_decision_after_one_is_recorded(article, reviewer):
@@ -75,4 +75,4 @@ def test_a_different_decision_after_one_is_recorded(article, reviewer):
         fingerprint=read,
     )
     record_decision(article, "c", reviewer, "approve", fingerprint=read)
-    assert ReviewDecision.objects.count() == 3
+    assert ReviewDecision.objects.filter(page=article).count() == 3
