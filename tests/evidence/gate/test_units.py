@@ -230,6 +230,31 @@ def test_editing_the_title_voids_its_confirmation(
     assert problem.rule == "approval_voided"
 
 
+@pytest.mark.parametrize(
+    "field, text",
+    [("title", "Vitamin C cures the common cold"), ("standfirst", "Cures colds.")],
+)
+@pytest.mark.parametrize("whole_row", [True, False])
+def test_a_live_page_saved_from_code_with_an_unreviewed_field_is_refused(
+    field, text, whole_row, article_index, writer, reviewer, editor
+):
+    """The `pre_save` guard checks a live row whose reviewed field changed,
+    as it checks one whose passages changed: before, only the passages and
+    the publish state were compared, so an unreviewed title went live."""
+    page = make_article(
+        article_index, body=[paragraph(sources=[SourceFactory()])], owner=writer
+    )
+    approve(page, reviewer)
+    publish_latest(type(page).objects.get(pk=page.pk), editor)
+    live = type(page).objects.get(pk=page.pk)
+    checked = getattr(live, field)
+    setattr(live, field, text)
+    with pytest.raises(PublishBlocked) as refused:
+        live.save() if whole_row else live.save(update_fields=[field])
+    assert {p.block_id for p in refused.value.problems} == {field}
+    assert getattr(type(page).objects.get(pk=page.pk), field) == checked
+
+
 def test_the_fingerprint_covers_role_and_cited_evidence_not_invisible_characters(
     article_index, writer
 ):
