@@ -7,7 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import checks  # noqa: F401 (registers the system checks)
-        from articles.purging import connect_signals
+        from articles import (
+            checks,  # noqa: F401 (registers the system checks)
+            purging,
+            sites,
+        )
 
-        connect_signals()
+        purging.connect_signals()
+        sites.connect_signals()

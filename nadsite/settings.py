@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's page view finds the request's Site in the cache, under a key
+    # naming the state of the Sites (articles/sites.py).
+    "articles.sites.SiteMiddleware",
 ]
 
 ROOT_URLCONF = "nadsite.urls"
