@@ -31,14 +31,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
-from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from articles.links import LinkedPages
 from articles.structured_data import (
     json_ld_script,
     medical_web_page,
@@ -130,8 +128,8 @@ class ArticleView:
     """What the article template shows; the templates only iterate.
 
     Built in two steps. Reading the page's inputs costs a fixed few queries
-    (the snapshot, the cited Sources, the authors, the paths of linked
-    pages) and gives `fragment_key`, a digest of everything the rendered
+    (the snapshot, the cited Sources, the authors, the pages the body links
+    to) and gives `fragment_key`, a digest of everything the rendered
     article shows. The rest (citation numbers, the passages' views, the
     reference list, the summary, the schema.org data) is worked out only
     when the template asks for it: a cached fragment under the same key
@@ -148,8 +146,9 @@ class ArticleView:
         self.language = get_language() or ""
         self.sources = Source.objects.in_bulk(cited_source_ids(page))
         self.authors = _authors(page)
-        self.canonical_url = full_url(page, request)
-        self.link_paths = _linked_paths(page)
+        # Wagtail's address for the site serving this request.
+        self.canonical_url = (page.get_full_url(request) or "") if page.pk else ""
+        self.links = LinkedPages(_texts_with_links(raw_blocks(page)), request)
 
     @property
     def source_ids(self) -> set[int]:
@@ -170,8 +169,7 @@ class ArticleView:
             self.passages,
             certainties,
             reference,
-            self.request,
-            self.link_paths,
+            self.links,
         )
         return blocks, list(reference.numbered.values())
 
@@ -248,7 +246,7 @@ class ArticleView:
             [snapshot.pk, snapshot.recorded_at] if snapshot is not None else None,
             [_values(source) for _pk, source in sorted(self.sources.items())],
             [[author.name, author.credentials] for author in self.authors],
-            sorted(self.link_paths.items()),
+            self.links.tags,
             self.canonical_url,
             # A correction is shown at the top for some days after it went
             # live (articles.updates): the day counts while that may be so.
@@ -279,6 +277,7 @@ def renderer_digest() -> str:
         *sorted((articles_dir / "templates" / "articles").rglob("*.html")),
         *sorted((evidence_dir / "templates" / "evidence").rglob("*.html")),
         articles_dir / "reading.py",
+        articles_dir / "links.py",
         articles_dir / "updates.py",
         articles_dir / "structured_data.py",
         evidence_dir / "passage_view.py",
@@ -327,87 +326,31 @@ def credited_reviewers(snapshot: PublishSnapshot | None) -> list[ReviewerCredit]
     return [ReviewerCredit(c.name, c.credentials, c.user_id) for c in snapshot.byline()]
 
 
-def _page_link_ids(html: str) -> set[int]:
-    """Ids of the pages internal links in `html` point at."""
-    ids = set()
-    for match in FIND_A_TAG.finditer(html):
-        attrs = extract_attrs(match.group(1))
-        if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit():
-            ids.add(int(attrs["id"]))
-    return ids
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
-def _linked_paths(page) -> dict[int, str]:
-    """Page id -> address path of every page the body links to (one query,
-    none when it links to no page)."""
-    ids = set()
-    for text in _strings(raw_blocks(page)):
-        if "linktype" in text:
-            ids |= _page_link_ids(text)
-    if not ids:
-        return {}
-    return dict(Page.objects.filter(pk__in=ids).values_list("pk", "url_path"))
-
-
-def _page_links(html: str, request, paths: dict[int, str] | None = None) -> str:
-    """Internal page links turned into addresses with one query (none when
-    `paths`, page id -> url_path, are given).
-
-    Wagtail's own expansion loads each linked page as its specific type and
-    looks up the site's root paths; an address only needs the page's path
-    and the site already found for this request. Links Wagtail must expand
-    itself (another site, a missing page) are left for it.
-    """
-    site = getattr(request, "_wagtail_site", None) if request else None
-    root = getattr(getattr(site, "root_page", None), "url_path", None)
-    matches = [
-        (match, extract_attrs(match.group(1))) for match in FIND_A_TAG.finditer(html)
-    ]
-    ids = {
-        int(attrs["id"])
-        for _, attrs in matches
-        if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit()
-    }
-    if not ids or root is None:
-        return html
-    if paths is None:
-        paths = dict(Page.objects.filter(pk__in=ids).values_list("pk", "url_path"))
-    parts, last = [], 0
-    for match, attrs in matches:
-        path = (
-            paths.get(int(attrs.get("id", "0") or 0))
-            if attrs.get("linktype") == "page" and attrs.get("id", "").isdigit()
-            else None
-        )
-        if path is None or not path.startswith(root):
-            continue
-        parts.append(html[last : match.start()])
-        href = escape("/" + path[len(root) :])
-        parts.append(f'<a href="{href}">')
-        last = match.end()
-    parts.append(html[last:])
-    return "".join(parts)
+def _texts_with_links(value) -> list[str]:
+    """Every stored string in `value` (a page's body as stored) that holds a
+    link (a loop over a stack: the body has hundreds of strings)."""
+    found, todo = [], [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if "linktype" in item:
+                found.append(item)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return found
 
 
 def _rich_text_many(
-    values: list[str], request=None, paths: dict[int, str] | None = None
+    values: list[str], links: LinkedPages | None = None
 ) -> list[SafeString]:
-    """Rich text of many passages with links expanded in one go."""
+    """Rich text of many passages expanded in one go (`expand_db_html`; the
+    page links from `links` when given)."""
     if not values:
         return []
-    joined = _page_links(_SPLIT.join(values), request, paths)
-    expanded = expand_db_html(joined).split(_SPLIT)
+    expand = links.expand if links is not None else expand_db_html
+    expanded = expand(_SPLIT.join(values)).split(_SPLIT)
     return [SafeString(value) for value in expanded]  # editor HTML
 
 
@@ -418,21 +361,6 @@ def _authors(page) -> list[ReviewerCredit]:
     `credited_reviewers`.)"""
     links = page.article_authors.all().select_related("author")
     return [ReviewerCredit(link.author.name, link.author.credentials) for link in links]
-
-
-def full_url(page, request=None) -> str:
-    """The page's address on the site that serves this request.
-
-    Uses the site Wagtail already found for the request, so it costs no
-    query; other cases ask Wagtail.
-    """
-    if page.pk is None:
-        return ""
-    site = getattr(request, "_wagtail_site", None) if request else None
-    root = getattr(site, "root_page", None)
-    if root is not None and page.url_path.startswith(root.url_path):
-        return site.root_url + "/" + page.url_path[len(root.url_path) :]
-    return page.get_full_url(request) or ""
 
 
 _values = attrgetter(*_SOURCE_FIELDS)  # every stored value of a Source, in order
@@ -489,15 +417,16 @@ def body_views(
     passages: list[Passage],
     certainties: dict[str, str],
     reference: Callable[[Source], Reference],
-    request=None,
-    link_paths: dict[int, str] | None = None,
+    links: LinkedPages | None = None,
 ) -> list[PassageView | HeadingView]:
     """The view of every block of the page's body, in order: headings and
     passages (each shown by its block's template).
 
     `passages` are the page's, read with `read_passages`; `certainties`
     maps a passage's block id to the certainty its reviewer recorded;
-    `reference` numbers the sources (`reference_numbering`).
+    `reference` numbers the sources (`reference_numbering`); `links`, the
+    pages the body links to, read for this request (`LinkedPages`; without
+    it, Wagtail's `expand_db_html` reads them).
     """
     stream_block, raw = passage_stream(page)
     if stream_block is None:
@@ -513,9 +442,7 @@ def body_views(
     rich = dict(
         zip(
             rich_positions,
-            _rich_text_many(
-                [by_position[n].content for n in rich_positions], request, link_paths
-            ),
+            _rich_text_many([by_position[n].content for n in rich_positions], links),
             strict=True,
         )
     )

@@ -7,8 +7,15 @@ from wagtail.admin.menu import MenuItem
 
 from articles.api.writing import register_html_rules
 from articles.importing.views import ImportArticleView, indexes_for
+from articles.links import PageLinks
 
 hooks.register("register_rich_text_features", register_html_rules)
+
+
+@hooks.register("register_rich_text_features", order=1)  # after Wagtail's own
+def register_page_links(features):
+    """Page links read every linked page in one query (articles/links.py)."""
+    features.register_link_type(PageLinks)
 
 
 @hooks.register("register_admin_urls")

@@ -174,7 +174,7 @@ def article_payloads(pages, request, latest: bool = False) -> list[dict]:
         passages, states = passages_of[id(version)], states_of[id(version)]
         body = [p for p in passages if not p.is_field]
         views = body_views(
-            version.obj, body, _certainties(states), reference_numbering(), request
+            version.obj, body, _certainties(states), reference_numbering()
         )
         payloads.append(
             _payload(

@@ -121,10 +121,11 @@ def test_a_quiet_title_change_on_the_page_row_shows(client, live):
 
 
 def test_previews_are_never_cached(client, live, editor):
+    from django.test import RequestFactory
+
     from articles.reading import article_view
 
-    class Preview:
-        is_preview = True
-
-    assert article_view(live, Preview()).fragment_key == ""
+    preview = RequestFactory().get(URL)
+    preview.is_preview = True
+    assert article_view(live, preview).fragment_key == ""
     assert article_view(live).fragment_key != ""
