@@ -241,3 +241,34 @@ def test_the_dashboard_and_the_audit_command_read_index_pages(
     with pytest.raises(CommandError):
         call_command("audit_live_articles", stdout=out)
     assert f"{index_page.title} (id {index_page.pk}" in out.getvalue()
+
+
+def test_copying_the_index_from_code_copies_the_reviews_of_its_articles(
+    article_index, home, writer, reviewer, editor
+):
+    """`copy(recursive=True)` of the (now gated) index gives the copied index
+    and each copied article their originals' reviews: a subpage copied with
+    a page of a type that was not gated got none."""
+    from tests.factories import SourceFactory, make_article, paragraph, publish_approved
+
+    article = publish_approved(
+        make_article(
+            article_index, owner=writer, body=[paragraph(sources=[SourceFactory()])]
+        ),
+        reviewer,
+        editor,
+    )
+    copy = reload(article_index).copy(
+        recursive=True,
+        to=home,
+        update_attrs={"slug": "copied"},
+        keep_live=False,  # drafts: only the explicit copy of reviews helps
+        user=editor,
+    )
+    copied_article = copy.get_children().get().specific
+    assert copied_article.pk != article.pk
+    states = review_states(latest(copied_article))
+    assert states and all(s.is_settled for s in states.values())
+    states = review_states(latest(copy.specific))
+    assert set(states) == {"title", "intro"}
+    assert all(s.is_settled for s in states.values())
