@@ -44,6 +44,11 @@ DEFAULT_DISCLAIMER = (
 )
 
 
+# Set on a site's root page kept with the Site in the cache (articles/sites.py):
+# that copy routes requests to the pages below it, never serves itself.
+ROUTING_ONLY = "nadsite_routing_only"
+
+
 class PublicPageMixin:
     """Pages readers see: served live, and cached for anonymous readers."""
 
@@ -67,6 +72,13 @@ class PublicPageMixin:
         another type) is Wagtail's own routing, and so is the rest: the
         page's own `route`, view restrictions, hooks, `serve`.
         """
+        if not path_components and self.__dict__.get(ROUTING_ONLY):
+            # The site's root page as stored with the Site (articles/sites.py)
+            # only routes; the page served is read afresh.
+            fresh = type(self).objects.filter(pk=self.pk).first()
+            if fresh is None:
+                raise Http404
+            return fresh.route(request, path_components)
         child_types = self.allowed_subpage_models()
         if path_components and len(child_types) == 1:
             child = (

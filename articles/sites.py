@@ -3,16 +3,18 @@ per state of the Sites.
 
 Wagtail finds the Site of every request it routes with a query
 (`Site.find_for_request`: the request's host and port matched against every
-Site, with the site's root page) and keeps the answer on the request
-(`request._wagtail_site`); each site setting a page shows (the medical
-disclaimer in every page's footer) is a query too, kept on the request
-under `get_cache_attr_name()` (`BaseSiteSetting.for_request`).
-`SiteMiddleware` gives Wagtail's page view those answers from the Django
-cache, under a key naming the request's host and port and the *generation*
-of the Sites: a token that is replaced whenever a Site or a site setting is
-saved or deleted, or a page moves or changes its slug (a site's root page
-among them), so an entry stored for an older state is never read again. A
-miss asks Wagtail, exactly as before.
+Site, with the site's root page), keeps the answer on the request
+(`request._wagtail_site`) and reads the root page again as its own type to
+route from it; each site setting a page shows (the medical disclaimer in
+every page's footer) is a query too, kept on the request under
+`get_cache_attr_name()` (`BaseSiteSetting.for_request`). `SiteMiddleware`
+gives Wagtail's page view those answers from the Django cache (the root
+page already as its own type, a copy that only routes: a request for the
+root page itself reads it afresh), under a key naming the request's host
+and port and the *generation* of the Sites: a token that is replaced
+whenever a Site or a site setting is saved or deleted, or a page moves or
+changes its slug (a site's root page among them), so an entry stored for an
+older state is never read again. A miss asks Wagtail, exactly as before.
 
 Entries expire after an hour, as Wagtail's own site root paths do, which
 bounds what a change made without signals (a queryset update) can leave
@@ -78,6 +80,8 @@ def site_for_request(request) -> tuple[Site | None, list]:
     found = cache.get(key, _MISSING)
     if found is _MISSING:
         site = Site.find_for_request(request)
+        if site is not None:
+            _keep_root_for_routing(site)
         settings = (
             [model.for_site(site) for model in site_settings_models()]
             if site is not None
@@ -86,6 +90,20 @@ def site_for_request(request) -> tuple[Site | None, list]:
         found = (site, settings)
         cache.set(key, found, SECONDS)
     return found
+
+
+def _keep_root_for_routing(site) -> None:
+    """Store the site's root page as its own type, as Wagtail routes
+    through it (`site.root_page.specific`: a query on every request
+    otherwise), when it is a public page type: that copy only routes, and a
+    request for the root page itself reads it afresh
+    (`PublicPageMixin.route`)."""
+    from articles.models import ROUTING_ONLY, PublicPageMixin
+
+    root = site.root_page.specific
+    if isinstance(root, PublicPageMixin):
+        setattr(root, ROUTING_ONLY, True)
+        site.root_page = root
 
 
 class SiteMiddleware:

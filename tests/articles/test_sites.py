@@ -8,7 +8,7 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from articles.models import MedicalDisclaimer
+from articles.models import HomePage, MedicalDisclaimer
 from articles.sites import GENERATION_KEY, generation, site_for_request
 from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
@@ -56,6 +56,24 @@ def test_a_page_request_finds_its_site_and_settings_without_a_query(
     site = response.wsgi_request._wagtail_site
     assert site == Site.objects.get(is_default_site=True)
     assert site.root_page_id == home.pk
+
+
+@override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
+def test_the_root_page_routes_from_the_cache_and_is_served_afresh(
+    client, home, article
+):
+    for _ in range(2):
+        client.get(URL)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    assert not [q for q in captured if 'FROM "articles_homepage"' in q["sql"]]
+    # A change without any signal: the home page itself is read again.
+    HomePage.objects.filter(pk=home.pk).update(intro="A quiet new introduction.")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "A quiet new introduction." in response.content.decode()
+    HomePage.objects.filter(pk=home.pk).delete()  # the Site goes with it
+    assert client.get("/").status_code == 404
 
 
 @override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
