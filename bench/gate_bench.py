@@ -17,12 +17,36 @@ verdicts are kept per passage text) and is reported on its own.
 is the worst case instead: all 998 body blocks are context passages, and
 no unit has been decided, so the first check runs the claim detector on
 every one (to say which are flagged).
+
+Each figure is given in wall time and in CPU time of this process
+(`time.process_time`), with the load average when the run started: on the
+shared machine the wall time is mostly waiting for a CPU.
+
+    ... bench/gate_bench.py --instructions
+
+runs the bench again under `valgrind --tool=callgrind`, with instrumentation
+switched on only around 5 steady-state checks (a small helper built with
+gcc and valgrind's callgrind.h, called through ctypes), and prints the
+instructions per check: a count that does not move with the machine's load.
+
+    ... bench/gate_bench.py --publish 10
+
+also times the publish request end to end in process: `publish_latest` of
+the demo article (`load_demo_content`) and of the 1,000-unit article, each
+time on a new revision of the same content (so every decision still
+holds), the way the API's publish endpoint calls it (issue 13's
+publish-to-visible is mostly this request).
 """
 
+import argparse
+import ctypes
 import json
 import os
+import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -45,6 +69,7 @@ PASSAGES = 998  # with the title and the standfirst: 1,000 units
 UNREVIEWED = "--unreviewed-context" in sys.argv
 CONTEXT_EVERY = 1 if UNREVIEWED else 10  # every tenth passage is context
 RUNS = 25
+COUNTED = 5  # steady-state checks counted under callgrind
 
 
 def build():
@@ -147,7 +172,125 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def timed(function, *args):
+    """(result, wall ms, CPU ms) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function(*args)
+    return (
+        result,
+        (time.perf_counter() - wall) * 1000,
+        (time.process_time() - cpu) * 1000,
+    )
+
+
+_CALLGRIND_C = """
+#include <valgrind/callgrind.h>
+void counted_start(void) {
+    CALLGRIND_ZERO_STATS;
+    CALLGRIND_START_INSTRUMENTATION;
+}
+void counted_stop(void) {
+    CALLGRIND_STOP_INSTRUMENTATION;
+    CALLGRIND_DUMP_STATS_AT("counted");
+}
+"""
+
+
+def callgrind_switch(directory):
+    """ctypes handles (start, stop) that switch callgrind's instrumentation
+    on and off (no-ops outside valgrind)."""
+    source = Path(directory) / "switch.c"
+    library = Path(directory) / "switch.so"
+    source.write_text(_CALLGRIND_C)
+    subprocess.run(
+        ["gcc", "-O1", "-shared", "-fPIC", "-o", str(library), str(source)], check=True
+    )
+    lib = ctypes.CDLL(str(library))
+    return lib.counted_start, lib.counted_stop
+
+
+def instructions():
+    """Run this bench under callgrind and return the instructions of one
+    steady-state check."""
+    with tempfile.TemporaryDirectory() as directory:
+        out = Path(directory) / "callgrind.out"
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                __file__,
+                "--counted-inside",
+                directory,
+                *(["--unreviewed-context"] if UNREVIEWED else []),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for dump in sorted(Path(directory).glob("callgrind.out*")):
+            text = dump.read_text(errors="replace")
+            found = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+            if "Client Request: counted" in text and found:
+                return int(found.group(1)) / COUNTED
+        raise SystemExit("callgrind wrote no dump of the counted checks")
+
+
+def publish_times(page, editor, runs):
+    """Wall ms, CPU ms and queries of `publish_latest(page, editor)`, each on
+    a new revision of the same content."""
+    from articles.models import ArticlePage
+    from evidence.gate.publish import publish_latest
+
+    walls, cpus, queries = [], [], []
+    for _ in range(runs):
+        page = ArticlePage.objects.get(pk=page.pk)
+        page.get_latest_revision_as_object().save_revision(user=page.owner)
+        page = ArticlePage.objects.get(pk=page.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            _, wall, cpu = timed(publish_latest, page, editor)
+        walls.append(wall)
+        cpus.append(cpu)
+        queries.append(len(ctx.captured_queries))
+    return walls, cpus, queries
+
+
+def bench_publish(bench_page, runs):
+    from django.contrib.auth import get_user_model
+
+    from articles.demo import load_demo_content
+    from articles.models import ArticlePage
+
+    load_demo_content()
+    editor = get_user_model().objects.get(username="editor")
+    demo = ArticlePage.objects.get(slug="nad-iv-therapy-and-ageing")
+    for label, page in (("demo article", demo), ("1,000-unit article", bench_page)):
+        walls, cpus, queries = publish_times(page, editor, runs + 1)
+        first = f"{walls[0]:.0f} ms (CPU {cpus[0]:.0f} ms)"
+        walls, cpus = walls[1:], cpus[1:]
+        print(
+            f"publish_latest, {label}, {runs} runs after the first ({first}): "
+            f"median {statistics.median(walls):.1f} ms "
+            f"(CPU {statistics.median(cpus):.1f} ms), "
+            f"p95 {percentile(walls, 0.95):.1f} ms, "
+            f"{statistics.median(queries):.0f} queries"
+        )
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--unreviewed-context", action="store_true")
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--instructions", action="store_true")
+    parser.add_argument("--publish", type=int, default=0, metavar="RUNS")
+    parser.add_argument("--counted-inside", metavar="DIR", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    load = os.getloadavg()
+    if args.instructions:
+        per_check = instructions()
+        print(f"instructions per steady-state check: {per_check / 1e6:.1f} M")
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -157,19 +300,26 @@ def main():
 
         page = build()
         version = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
-        start = time.perf_counter()
-        problems = publish_problems(version)
-        first = (time.perf_counter() - start) * 1000
+        problems, first, first_cpu = timed(publish_problems, version)
         if problems and not UNREVIEWED:
             raise SystemExit(f"The bench article should pass: {problems[:3]}")
-        timings = []
-        for _ in range(RUNS):
-            start = time.perf_counter()
+        if args.counted_inside:
+            start, stop = callgrind_switch(args.counted_inside)
             publish_problems(version)
-            timings.append((time.perf_counter() - start) * 1000)
+            start()
+            for _ in range(COUNTED):
+                publish_problems(version)
+            stop()
+            return
+        timings, cpu = [], []
+        for _ in range(args.runs):
+            _, wall, used = timed(publish_problems, version)
+            timings.append(wall)
+            cpu.append(used)
         with CaptureQueriesContext(connection) as ctx:
             publish_problems(version)
         print(f"database: {connection.vendor}")
+        print("load average at the start: " + ", ".join(f"{n:.2f}" for n in load))
         from evidence.passages import reviewable_units
 
         units = reviewable_units(version)
@@ -177,19 +327,27 @@ def main():
         print(
             f"publish_problems on {len(units)} units "
             f"({context} context: title, standfirst, headings, passages"
-            f"{'; none reviewed' if UNREVIEWED else ''}), {RUNS} runs"
+            f"{'; none reviewed' if UNREVIEWED else ''}), {args.runs} runs"
         )
-        print(f"  first  {first:.1f} ms (caches empty)")
-        print(f"  median {statistics.median(timings):.1f} ms")
-        print(f"  p95    {percentile(timings, 0.95):.1f} ms")
+        print(f"  first  {first:.1f} ms (CPU {first_cpu:.1f} ms; caches empty)")
+        print(
+            f"  median {statistics.median(timings):.1f} ms "
+            f"(CPU {statistics.median(cpu):.1f} ms)"
+        )
+        print(
+            f"  p95    {percentile(timings, 0.95):.1f} ms "
+            f"(CPU {percentile(cpu, 0.95):.1f} ms)"
+        )
         print(f"  max    {max(timings):.1f} ms")
         print(f"  queries per check: {len(ctx.captured_queries)}")
         if os.environ.get("GATE_PROFILE"):
             import cProfile
 
             cProfile.runctx(
-                "publish_problems(version)", globals(), locals(), sort="cumtime"
+                "publish_problems(version)", globals(), locals(), sort="tottime"
             )
+        if args.publish:
+            bench_publish(page, args.publish)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
