@@ -80,6 +80,8 @@ def preview_citations() -> list[dict]:
 
 def source_id(value) -> int | None:
     """The Source id a stored (or API-shaped) chooser value points at."""
+    if type(value) is int:  # as stored: the common case, first
+        return value
     if hasattr(value, "pk"):  # a Source
         return value.pk
     if isinstance(value, dict):  # a chooser block given its API shape
@@ -152,7 +154,8 @@ class PassageBlock(blocks.StructBlock):
 
     def passage_content(self, value: dict) -> str:
         """The stored text a review is pinned to (editor keys removed)."""
-        return _BLOCK_KEYS.sub("", str(value.get("text") or ""))
+        text = str(value.get("text") or "")
+        return _BLOCK_KEYS.sub("", text) if "data-block-key" in text else text
 
     def passage_text(self, content: str) -> str:
         """The passage's words for people and the claim detector, on one line."""
@@ -220,17 +223,14 @@ class PassageBlock(blocks.StructBlock):
 
     def passage_citations(self, value: dict) -> list[tuple[int | None, str, str]]:
         """(source id, stance, locator) of each citation in the stored value."""
-        citations = []
-        for item in list_values(value.get("citations")):
-            item = item or {}
-            citations.append(
-                (
-                    source_id(item.get("source")),
-                    item.get("stance") or Stance.SUPPORTS,
-                    item.get("locator") or "",
-                )
+        return [
+            (
+                source_id(item.get("source")),
+                item.get("stance") or Stance.SUPPORTS,
+                item.get("locator") or "",
             )
-        return citations
+            for item in (item or {} for item in list_values(value.get("citations")))
+        ]
 
 
 class PassageValue(blocks.StructValue):

@@ -29,11 +29,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
 from evidence.analysis.text import (
@@ -56,9 +55,70 @@ UNIT_LABELS = {
     "subject_intervention": gettext_lazy("The subject"),
 }
 
+
+@lru_cache(maxsize=1024)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+def translate(message: str) -> str:
+    """`gettext`, kept per active language and message: the gate words a
+    message for each unit of a long page, and Django looks a message up
+    through each of its catalogues in turn."""
+    return _translated(get_language(), message)
+
+
+_ = translate
+
 # json.dumps(value, separators=(",", ":")) with its encoder made once: the
 # fingerprints of a page's passages are worked out on every view of it.
 compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
+class ContentMemo:
+    """Hashes worked out from a unit's text, kept under everything they are
+    worked out from (the key holds the text itself, the role, the
+    citations, each cited Source's evidence as encoded), so an entry can
+    never be stale: a changed input is another key. The gate works out the
+    same fingerprints on every path a publish goes through and on every
+    look at a page; this keeps them per process. Bounded by the characters
+    its keys hold: when full, it starts again."""
+
+    made: list["ContentMemo"] = []
+
+    def __init__(self, max_chars: int = 4_000_000):
+        self.max_chars = max_chars
+        self._values: dict = {}
+        self._chars = 0
+        ContentMemo.made.append(self)
+
+    @classmethod
+    def clear_all(cls):
+        """Empty every memo, as in a process that has just started."""
+        for memo in cls.made:
+            memo.clear()
+
+    def get(self, key):
+        return self._values.get(key)
+
+    def put(self, key, value, chars: int):
+        if self._chars + chars > self.max_chars:
+            self._values.clear()
+            self._chars = 0
+        self._values[key] = value
+        self._chars += chars
+        return value
+
+    def clear(self):
+        self._values.clear()
+        self._chars = 0
+
+
+_FINGERPRINTS = ContentMemo()
+# A unit's words, under how its text is read (a field, or its block's
+# class) and its stored text; its normalised text, under the stored text.
+_TEXTS = ContentMemo()
+_NORMALISED = ContentMemo()
 
 
 @dataclass(frozen=True)
@@ -121,11 +181,17 @@ class Passage:
     def text(self) -> str:
         """Plain text for people and the claim detector (worked out when
         first asked: the public page needs it for few passages)."""
+        reader = "field" if self.field else type(self.block)
+        key = (reader, self.content)
+        if (found := _TEXTS.get(key)) is not None:
+            return found
         if self.field:  # a plain text field: nothing in it is a tag
-            return " ".join(plain_value(self.content).split())
-        if self.block is None:
-            return " ".join(text_from_html(self.content).split())
-        return self.block.passage_text(self.content)
+            text = " ".join(plain_value(self.content).split())
+        elif self.block is None:
+            text = " ".join(text_from_html(self.content).split())
+        else:
+            text = self.block.passage_text(self.content)
+        return _TEXTS.put(key, text, len(self.content))
 
     @property
     def is_claim(self) -> bool:
@@ -149,7 +215,9 @@ class Passage:
     def normalised(self) -> NormalisedText:
         """The stored text as the page shows it, with what was hidden in it
         (invisible characters, look-alike letters of another script)."""
-        return normalise(self.content)
+        if (found := _NORMALISED.get(self.content)) is not None:
+            return found
+        return _NORMALISED.put(self.content, normalise(self.content), len(self.content))
 
     @property
     def suspicious(self) -> bool:
@@ -175,12 +243,19 @@ class Passage:
         """A hash of what the reviewer is shown: kind, role, the text as the
         page shows it, the citations and the cited Sources' evidence. A
         review decision is pinned to it."""
-        cited = [
-            [c.source_id, c.stance, c.locator, c.evidence_json()]
+        cited = tuple(
+            (c.source_id, c.stance, c.locator, c.evidence_json())
             for c in self.citations
-        ]
+        )
+        key = (self.kind, self.role, self.content, cited)
+        if (found := _FINGERPRINTS.get(key)) is not None:
+            return found
         payload = compact_json([self.kind, self.role, self.normalised.text, cited])
-        return hashlib.sha256(payload.encode()).hexdigest()
+        return _FINGERPRINTS.put(
+            key,
+            hashlib.sha256(payload.encode()).hexdigest(),
+            len(self.content) + sum(len(c[3]) for c in cited),
+        )
 
     @property
     def excerpt(self) -> str:
@@ -239,8 +314,12 @@ def read_stream(
 ) -> list[Passage]:
     """Every passage of stored stream data `raw` of `stream_block`."""
     parsed = []
+    wanted = set()
     for position, block, child in _passage_blocks(stream_block, raw):
         value = block.get("value") or {}
+        cites = child.passage_citations(value)
+        for cite in cites:
+            wanted.add(cite[0])
         parsed.append(
             (
                 block.get("id") or "",
@@ -249,16 +328,31 @@ def read_stream(
                 child,
                 value,
                 child.passage_content(value),
-                child.passage_citations(value),
+                cites,
             )
         )
     if sources is None:
-        wanted = {sid for *_, cites in parsed for sid, _, _ in cites if sid}
+        wanted.discard(None)
+        wanted.discard(0)
         sources = Source.objects.in_bulk(wanted) if wanted else {}
     # Each cited Source's evidence, encoded once for all the passages citing it.
     evidence = {
         sid: compact_json(source.evidence_key()) for sid, source in sources.items()
     }
+    # One Citation (frozen) for each (source, stance, locator) of this read,
+    # shared by every passage that cites it so.
+    made: dict[tuple, Citation] = {}
+
+    def citation(cite: tuple) -> Citation:
+        try:
+            return made[cite]
+        except KeyError:
+            sid = cite[0]
+            made[cite] = Citation(*cite, sources.get(sid), evidence.get(sid))
+            return made[cite]
+        except TypeError:  # a stored value that is no string: not shared
+            return Citation(*cite, sources.get(cite[0]), evidence.get(cite[0]))
+
     return [
         Passage(
             block_id=block_id,
@@ -266,10 +360,7 @@ def read_stream(
             kind=kind,
             role=value.get("role") or child.default_role,
             content=content,
-            citations=tuple(
-                Citation(sid, stance, locator, sources.get(sid), evidence.get(sid))
-                for sid, stance, locator in cites
-            ),
+            citations=tuple([citation(cite) for cite in cites]),
             block=child,
         )
         for block_id, position, kind, child, value, content, cites in parsed
