@@ -25,10 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 from evidence.gate import Problem
 from evidence.passages import Passage, reviewable_units
+from evidence.passages import translate as _
 from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import (
     PassageReview,
@@ -78,7 +77,7 @@ def _source_names(citations) -> str:
 
 
 def _citation_problem(passage: Passage) -> Problem | None:
-    if passage.usable_citations:
+    if any(c.usable for c in passage.citations):
         return None
     label = _label(passage)
     if not passage.can_cite:
@@ -218,17 +217,22 @@ def _review_problem(passage: Passage, review: PassageReview) -> Problem | None:
     return Problem(passage.block_id, passage.position, rule, passage.excerpt, message)
 
 
-def evaluate(page, passages: list[Passage] | None = None) -> GateResult:
+def evaluate(
+    page, passages: list[Passage] | None = None, *, full: bool = True
+) -> GateResult:
     """The gate's full verdict on a version: its problems and review states.
 
     Three queries whatever the length: the cited sources, the decisions and
     the authorship of the units (two when `passages`, already read with
     `reviewable_units`, are given). The claim detector runs only on
-    undecided context units.
+    undecided context units. `full=False` reads of each decision only what
+    the rules read (`ReviewData.load`): the problems are the same, but the
+    states' decisions name no reviewer and no date, so they make no byline
+    and no snapshot.
     """
     if passages is None:
         passages = reviewable_units(page)
-    data = ReviewData.load(passages, decision_page_id(page))
+    data = ReviewData.load(passages, decision_page_id(page), full=full)
     problems = []
     states = {}
     for passage in passages:

@@ -17,9 +17,25 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, ExpressionWrapper
 
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.passages import Passage, compact_json, reviewable_units
+from evidence.passages import ContentMemo, Passage, compact_json, reviewable_units
 from evidence.review.state import PassageReview, passage_review
 from evidence.roles import holds_review_permission
+
+# Kept under the unit's kind and stored text (`ContentMemo`).
+_TEXT_HASHES = ContentMemo()
+# Up to this many blocks, decisions and authorship are read by block id.
+_IN_LIST = 100
+# What the rules (`evidence.review.state`) read of a decision.
+RULE_FIELDS = (
+    "page_id",
+    "block_id",
+    "fingerprint",
+    "decision",
+    "certainty",
+    "note",
+    "reviewer_id",
+    "reviewer_counts",
+)
 
 
 def text_hash(passage: Passage) -> str:
@@ -29,8 +45,13 @@ def text_hash(passage: Passage) -> str:
     someone the author of the passage, and neither does re-saving it in the
     editor (the passage reader drops the keys the editor adds).
     """
+    key = (passage.kind, passage.content)
+    if (found := _TEXT_HASHES.get(key)) is not None:
+        return found
     payload = compact_json([passage.kind, passage.content])
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return _TEXT_HASHES.put(
+        key, hashlib.sha256(payload.encode()).hexdigest(), len(passage.content)
+    )
 
 
 @dataclass
@@ -41,7 +62,9 @@ class ReviewData:
     authors: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, passages: list[Passage], page_id: int | None) -> ReviewData:
+    def load(
+        cls, passages: list[Passage], page_id: int | None, *, full: bool = True
+    ) -> ReviewData:
         """Every decision recorded on page `page_id` for these passages'
         blocks, oldest first, with its reviewer, and who first saved each of
         their texts there.
@@ -50,51 +73,66 @@ class ReviewData:
         None (a page not saved yet) has none. Whether a decision's reviewer
         counts (active, and holding the medical reviewer permission, or a
         superuser) is worked out in the same query (`reviewer_counts`).
+
+        `full=False` reads each decision as a row of only what the rules
+        read (`RULE_FIELDS`: no reviewer, no date), for the gate's problems;
+        a byline, a snapshot or a screen needs the full decisions.
         """
-        return cls.load_pages({page_id: passages})[page_id]
+        return cls.load_pages({page_id: passages}, full=full)[page_id]
 
     @classmethod
     def load_pages(
-        cls, passages_of: dict[int | None, list[Passage]]
+        cls, passages_of: dict[int | None, list[Passage]], *, full: bool = True
     ) -> dict[int | None, ReviewData]:
         """`load` for several pages at once, in the same two queries: page
         id -> its ReviewData."""
         found = {page_id: cls() for page_id in passages_of}
         page_ids = {page_id for page_id in passages_of if page_id is not None}
-        block_ids = {
-            p.block_id
+        wanted = {
+            (page_id, p.block_id)
             for page_id in page_ids
             for p in passages_of[page_id]
             if p.block_id
         }
-        if not block_ids:
+        if not wanted:
             return found
+        block_ids = {block_id for _page_id, block_id in wanted}
+        # A long page's units are read for the whole page, and the rows of
+        # blocks it no longer has skipped below: an IN list of a thousand
+        # ids costs more to build than those rows.
+        by_block = {"block_id__in": block_ids} if len(block_ids) <= _IN_LIST else {}
         counts = holds_review_permission("reviewer_id")
         decisions = (
-            ReviewDecision.objects.filter(page_id__in=page_ids, block_id__in=block_ids)
+            ReviewDecision.objects.filter(page_id__in=page_ids, **by_block)
             .annotate(
                 reviewer_counts=ExpressionWrapper(counts, output_field=BooleanField())
             )
-            .select_related("reviewer")
             .order_by("created_at", "pk")
         )
+        if full:
+            decisions = decisions.select_related("reviewer")
+        else:
+            decisions = decisions.values_list(*RULE_FIELDS, named=True)
         for decision in decisions:
-            data = found[decision.page_id]
-            data.decisions.setdefault(decision.block_id, []).append(decision)
+            if (decision.page_id, decision.block_id) in wanted:
+                data = found[decision.page_id]
+                data.decisions.setdefault(decision.block_id, []).append(decision)
         # Ordered newest first, so the earliest saver of a text wins.
-        for page_id, block_id, hashed, author_id in _authorship(page_ids, block_ids):
-            found[page_id].authors[(block_id, hashed)] = author_id
+        for page_id, block_id, hashed, author_id in _authorship(page_ids, by_block):
+            if (page_id, block_id) in wanted:
+                found[page_id].authors[(block_id, hashed)] = author_id
         return found
 
     def author_of(self, passage: Passage) -> int | None:
         return self.authors.get((passage.block_id, text_hash(passage)))
 
 
-def _authorship(page_ids, block_ids) -> list[tuple[int, str, str, int | None]]:
-    """(page id, block id, text hash, author id) of these pages' blocks'
-    saved texts, newest first."""
+def _authorship(page_ids, by_block) -> list[tuple[int, str, str, int | None]]:
+    """(page id, block id, text hash, author id) of these pages' saved
+    texts (of the blocks `by_block` names, when it names them), newest
+    first."""
     return list(
-        PassageAuthorship.objects.filter(page_id__in=page_ids, block_id__in=block_ids)
+        PassageAuthorship.objects.filter(page_id__in=page_ids, **by_block)
         .order_by("-created_at", "-pk")
         .values_list("page_id", "block_id", "text_hash", "author_id")
     )

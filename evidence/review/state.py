@@ -45,7 +45,9 @@ class PassageReview:
     `decision` is the decision that gives the status (the latest approval
     that counts, or the request for changes); `counted` are the approvals
     (and "not a claim" confirmations) of the current text that count, and
-    `reviewers` the users who gave them. `self_approved` is true when the
+    `reviewers` the users who gave them. (For the gate's problems alone the
+    decisions are rows of what the rules read, `ReviewData.load(full=False)`:
+    no reviewer, no date.) `self_approved` is true when the
     only approvals of the current text are by the person who wrote it.
     """
 
@@ -95,6 +97,12 @@ def is_flagged(passage: Passage) -> bool:
     return passage.is_claim or passage.suspicious or reads_like_claim(passage.text)
 
 
+# The decisions that settle a claim, and a context unit.
+_CLAIM_ACCEPTED = frozenset({Decision.APPROVE.value})
+_CONTEXT_ACCEPTED = frozenset({Decision.APPROVE.value, Decision.NOT_A_CLAIM.value})
+_REQUEST = Decision.REQUEST_CHANGES.value
+
+
 def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
     """The review state of one unit, from already loaded decisions.
 
@@ -104,17 +112,13 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
     """
     fingerprint = passage.fingerprint
     author_id = data.author_of(passage)
-    history = data.decisions.get(passage.block_id, [])
+    history = data.decisions.get(passage.block_id, ())
     current = [d for d in history if d.fingerprint == fingerprint]
-    accepted = (
-        {Decision.APPROVE}
-        if passage.is_claim
-        else {Decision.APPROVE, Decision.NOT_A_CLAIM}
-    )
-    last_request = max(
-        (i for i, d in enumerate(current) if d.decision == Decision.REQUEST_CHANGES),
-        default=-1,
-    )
+    is_claim = passage.is_claim
+    accepted = _CLAIM_ACCEPTED if is_claim else _CONTEXT_ACCEPTED
+    last_request = len(current) - 1
+    while last_request >= 0 and current[last_request].decision != _REQUEST:
+        last_request -= 1
     since_request = current[last_request + 1 :]
     by_others = [
         d
@@ -128,7 +132,7 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
         approvals = [d for d in by_others if d.decision == Decision.APPROVE]
         return PassageReview(
             status=Status.APPROVED
-            if passage.is_claim or latest.decision == Decision.APPROVE
+            if is_claim or latest.decision == Decision.APPROVE
             else Status.CONFIRMED_NOT_CLAIM,
             decision=latest,
             certainty=approvals[-1].certainty if approvals else "",
@@ -136,7 +140,7 @@ def passage_review(passage: Passage, data: ReviewData) -> PassageReview:
             author_id=author_id,
         )
     needs_review = True  # the detector ranks and flags; it exempts nothing
-    flagged = not passage.is_claim and is_flagged(passage)
+    flagged = not is_claim and is_flagged(passage)
     self_approved = any(
         d.decision in accepted and d.reviewer_id == author_id for d in since_request
     )
