@@ -252,10 +252,7 @@ def draft_fields(update_fields) -> list[str]:
 
 def lock_live_state(page_pk) -> bool:
     """Lock the page's row until the transaction ends; whether it is live."""
-    from wagtail.models import Page
-
-    rows = Page.objects.select_for_update().filter(pk=page_pk)
-    return bool(rows.values_list("live", flat=True).first())
+    return lock_page_row(page_pk).live
 
 
 def save_keeping_live_content(page, save, update_fields=None):
