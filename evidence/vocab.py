@@ -187,6 +187,21 @@ class Decision(models.TextChoices):
 
 # Identifiers
 
+
+def label(choices: type[models.Choices], value) -> str:
+    """The label of `value` in `choices`, translated (the value itself when
+    it is not one of them, as Django's `get_FOO_display` answers).
+
+    Django's `get_FOO_display` builds a dictionary of every choice on each
+    call, translating every label to hash it: a Source's facts (design,
+    population, route) cost about 30 translations that way, one each here.
+    """
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIXES = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE

@@ -18,6 +18,7 @@ from evidence.vocab import (
     StudyDesign,
     is_valid_doi,
     is_valid_pmid,
+    label,
     normalize_doi,
     normalize_pmid,
 )
@@ -351,6 +352,17 @@ class Source(index.Indexed, models.Model):
     def validate_constraints(self, exclude=None):
         # DOI and PMID uniqueness is checked in clean(), with a clearer message.
         super().validate_constraints(exclude={*(exclude or ()), "doi", "pmid"})
+
+    # One label translated a call, not every label of the field
+    # (`evidence.vocab.label`): a reference list shows these for each Source.
+    def get_study_design_display(self) -> str:
+        return label(StudyDesign, self.study_design)
+
+    def get_population_display(self) -> str:
+        return label(Population, self.population)
+
+    def get_route_display(self) -> str:
+        return label(Route, self.route)
 
     @property
     def is_retracted(self) -> bool:

@@ -1,8 +1,12 @@
+from functools import partialmethod
+
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import translation
 
 from evidence.models import Source
+from evidence.vocab import Population, Route, StudyDesign
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +77,27 @@ def test_retraction_date_needs_a_status():
     with pytest.raises(ValidationError) as caught:
         source.full_clean()
     assert "retraction_date" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("field", "choices"),
+    [
+        ("study_design", StudyDesign),
+        ("population", Population),
+        ("route", Route),
+    ],
+)
+def test_display_labels_agree_with_djangos(field, choices):
+    """Source's get_FOO_display translate one label (evidence.vocab.label);
+    each answers what Django's own would, in every language we serve, and
+    the stored value itself when it is not a choice."""
+    django_display = partialmethod(
+        models.Model._get_FIELD_display, field=Source._meta.get_field(field)
+    )
+    for language in ("en-gb", "de"):
+        with translation.override(language):
+            for value in [*choices.values, "not-a-choice"]:
+                source = Source(**{field: value})
+                ours = getattr(source, f"get_{field}_display")()
+                assert ours == django_display.__get__(source)()
+                assert isinstance(ours, str)
