@@ -255,8 +255,17 @@ class Stack:
             print(result.stdout, end="", flush=True)
         return result.stdout
 
+    def prepare_env(self) -> dict:
+        """The environment `prepare` runs manage.py in: without a frontend
+        cache to purge. This stack's Varnish is not running yet and starts
+        with an empty cache, so there is nothing to purge; a purge sent now
+        would fail, be queued, and reach Varnish in the first minutes of
+        serving, emptying the cache it had just filled."""
+        return {**self.app_env(), "NADSITE_FRONTEND_CACHE_URL": ""}
+
     def prepare(self) -> None:
         self.create_database()
+        env = self.prepare_env()
         empty = (
             self.manage(
                 "shell",
@@ -265,16 +274,15 @@ class Stack:
                 "from django.db import connection; "
                 "print('wagtailcore_page' not in "
                 "connection.introspection.table_names())",
+                env=env,
             ).strip()
             == "True"
         )
         print("Migrating the database", flush=True)
-        self.manage("migrate", "--no-input")
+        self.manage("migrate", "--no-input", env=env)
         if empty:
             print("Empty database: loading the demo content", flush=True)
-            self.manage(
-                "load_demo_content", env={**self.app_env(), "NADSITE_DEMO": "1"}
-            )
+            self.manage("load_demo_content", env={**env, "NADSITE_DEMO": "1"})
 
     def collect_static(self) -> None:
         self.manage("collectstatic", "--no-input")
