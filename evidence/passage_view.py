@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -74,6 +75,15 @@ class Reference:
     @property
     def anchor(self) -> str:
         return f"ref-{self.number}"
+
+    @cached_property
+    def card_html(self) -> SafeString:
+        """The source's entry in an evidence card
+        (`evidence/includes/card_source.html`): the same in every card citing
+        it, so rendered once per reference (a page numbers each source once)."""
+        return mark_safe(  # noqa: S308 (a rendered template)
+            render_to_string("evidence/includes/card_source.html", {"ref": self})
+        )
 
     @property
     def retraction_warning(self) -> str:
