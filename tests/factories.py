@@ -128,6 +128,10 @@ def approve(page, reviewer, *, certainty="", reason=""):
     decisions = []
     for passage in reviewable_units(version):
         decision = "approve" if passage.is_claim else "not_a_claim"
+        if decision == "approve" and passage.can_cite and not passage.usable_citations:
+            # record_decision refuses it: the row the gate must still refuse.
+            decisions.append(unchecked_approval(page, passage, reviewer, certainty))
+            continue
         decisions.append(
             record_decision(
                 page,
@@ -140,6 +144,26 @@ def approve(page, reviewer, *, certainty="", reason=""):
             )
         )
     return decisions
+
+
+def unchecked_approval(page, passage, reviewer, certainty=""):
+    """An approval of `passage` (a Passage of the latest version) written
+    straight to the table, without `record_decision`'s rules: what the
+    database holds for an approval of an unsupported claim recorded before
+    `record_decision` refused them, or written by any code that bypasses it.
+    The gate must refuse to publish on it; tests of the gate use this."""
+    from evidence.models import ReviewDecision
+
+    return ReviewDecision.objects.create(
+        page_id=page.pk,
+        revision=page.get_latest_revision(),
+        block_id=passage.block_id,
+        fingerprint=passage.fingerprint,
+        excerpt=passage.excerpt[:200],
+        decision="approve",
+        certainty=certainty,
+        reviewer=reviewer,
+    )
 
 
 def shown_fingerprint(page, block_id) -> str:

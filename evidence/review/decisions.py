@@ -195,6 +195,22 @@ def record_decision(
                     "must approve it."
                 )
             )
+        if decision == Decision.APPROVE and not passage.usable_citations:
+            # The gate would refuse the approved unit anyway (a claim, or a
+            # context unit approved as one, needs support), and adding a citation
+            # changes the fingerprint, voiding the approval: say so now.
+            raise ReviewRefused(
+                _(
+                    "%(unit)s cites no source that supports it, so an approval "
+                    "could never let it go live: a claim needs a confirmed citation "
+                    "of a paper that supports or mentions it and is not retracted. "
+                    "Request changes (ask the writer to cite one; a citation an "
+                    "import suggested counts once a reviewer confirms it), or, if "
+                    "it states no claim, confirm it is not a claim. Nothing was "
+                    "recorded."
+                )
+                % {"unit": passage.label}
+            )
         return _write(
             page,
             revision,

@@ -32,6 +32,7 @@ from tests.factories import (
     new_id,
     paragraph,
     table,
+    unchecked_approval,
 )
 
 pytestmark = pytest.mark.django_db
@@ -367,7 +368,10 @@ def test_a_context_passage_approved_as_a_claim_needs_a_supporting_citation(
         owner=writer,
     )
     decide_all_but(page, reviewer, bare["id"])
-    decide(page, bare["id"], reviewer, "approve", certainty="low", certainty_reason="x")
+    # record_decision refuses that approval now (tests/evidence/review); one
+    # recorded before it did, or written around it, must not count either.
+    [unit] = [u for u in latest_units(page) if u.block_id == bare["id"]]
+    unchecked_approval(page, unit, reviewer, certainty="low")
     problem = assert_refused_for(page, editor, bare["id"])
     assert problem.rule == "uncited_claim"
     assert "cites no source" in problem.message

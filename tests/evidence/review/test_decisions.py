@@ -352,3 +352,51 @@ def test_a_field_that_cannot_cite_cannot_be_approved_as_a_claim(
     decide(page, unit, reviewer, "request_changes", note="Move this to the body.")
     decide(page, unit, reviewer, "not_a_claim")
     assert review_states(latest(page))[unit].is_settled
+
+
+@pytest.mark.parametrize(
+    ("role", "citation"),
+    [
+        ("claim", None),  # cites nothing
+        ("context", None),  # a context passage approved as a claim
+        ("claim", {"stance": "contradicts"}),  # its only source contradicts it
+        ("claim", {"locator": "suggested by import"}),  # nobody confirmed it
+        ("claim", {"retracted": True}),
+    ],
+)
+def test_an_approval_needs_a_source_that_supports_the_passage(
+    article_index, writer, reviewer, role, citation
+):
+    """An approval of a passage without a usable supporting citation could
+    never let it go live (the gate refuses it, and citing a source later
+    changes the fingerprint, voiding the approval). It used to be recorded,
+    and the reviewer learned why only when the editor's publish failed."""
+    text = "NAD+ infusions reverse ageing in adults."
+    if citation is None:
+        block = paragraph(text, role=role)
+    else:
+        source = SourceFactory(
+            **({"retraction_status": "retracted"} if citation.get("retracted") else {})
+        )
+        block = paragraph(
+            text,
+            role=role,
+            sources=[source],
+            stance=citation.get("stance", "supports"),
+        )
+        block["value"]["citations"][0]["value"]["locator"] = citation.get(
+            "locator", "p. 2"
+        )
+    page = make_article(article_index, body=[block], owner=writer)
+    [block_id] = ids(page)
+
+    with pytest.raises(ReviewRefused) as refused:
+        decide(page, block_id, reviewer, "approve")
+
+    [message] = refused.value.messages
+    assert "cites no source that supports it" in message
+    assert "Nothing was recorded" in message
+    assert not ReviewDecision.objects.filter(page=page).exists()
+    # Asking for changes is what the reviewer can do.
+    decide(page, block_id, reviewer, "request_changes", note="Cite the trial.")
+    assert ReviewDecision.objects.filter(page=page).count() == 1
