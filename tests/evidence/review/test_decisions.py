@@ -50,6 +50,16 @@ def ids(page):
     return [p.block_id for p in read_passages(latest(page))]
 
 
+def approval_refused(page, block_id, reviewer) -> str:
+    """Why `record_decision` refuses `reviewer`'s approval of the unit
+    (checking that nothing was recorded)."""
+    with pytest.raises(ReviewRefused) as refused:
+        decide(page, block_id, reviewer, "approve")
+    assert not ReviewDecision.objects.filter(page=page).exists()
+    [message] = refused.value.messages
+    return message
+
+
 def test_decision_is_pinned_to_the_latest_version_and_logged(article, reviewer):
     claim_id = ids(article)[0]
     decision = decide(article, claim_id, reviewer, "approve")
@@ -340,13 +350,10 @@ def test_a_field_that_cannot_cite_cannot_be_approved_as_a_claim(
         owner=writer,
     )
 
-    with pytest.raises(ReviewRefused) as refused:
-        decide(page, unit, reviewer, "approve")
+    message = approval_refused(page, unit, reviewer)
 
-    [message] = refused.value.messages
     assert "cannot cite sources, so it cannot be approved as a claim" in message
     assert "move the claim into the body, where it can be cited" in message
-    assert not ReviewDecision.objects.filter(page=page).exists()
     assert not review_states(latest(page))[unit].is_settled
     # What the reviewer may do: send it back, or confirm it states no claim.
     decide(page, unit, reviewer, "request_changes", note="Move this to the body.")
@@ -390,13 +397,10 @@ def test_an_approval_needs_a_source_that_supports_the_passage(
     page = make_article(article_index, body=[block], owner=writer)
     [block_id] = ids(page)
 
-    with pytest.raises(ReviewRefused) as refused:
-        decide(page, block_id, reviewer, "approve")
+    message = approval_refused(page, block_id, reviewer)
 
-    [message] = refused.value.messages
     assert "cites no source that supports it" in message
     assert "Nothing was recorded" in message
-    assert not ReviewDecision.objects.filter(page=page).exists()
     # Asking for changes is what the reviewer can do.
     decide(page, block_id, reviewer, "request_changes", note="Cite the trial.")
     assert ReviewDecision.objects.filter(page=page).count() == 1
