@@ -10,8 +10,9 @@ written on every publish with the kind of change and the editor's note):
 - updates and corrections are listed newest first, with their date and
   note; a correction made in the last `CORRECTION_PROMINENT_DAYS` days is
   also shown at the top of the article;
-- each entry links to the comparison of its claims with the version
-  before it (`evidence.audit.changes`).
+- each entry links to the comparison with the version before it: its
+  title, standfirst, subject and search engine text, and its claims
+  (`evidence.audit.changes`).
 
 No query for an article published once; one for an article republished
 since (none once cached: the key names the live version and when it was
@@ -26,7 +27,7 @@ from datetime import UTC, date, datetime
 from django.core.cache import cache
 from django.utils import timezone
 
-from evidence.audit.changes import ClaimChange, compare_claims
+from evidence.audit.changes import ClaimChange, compare_texts
 from evidence.models import PublishedVersion
 from evidence.vocab import ChangeKind
 
@@ -149,11 +150,16 @@ def article_updates(page) -> Updates:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The claims of two published versions, compared."""
+    """Two published versions, compared (`compare_texts`)."""
 
     old: PublishedVersion
     new: PublishedVersion
     changes: list[ClaimChange]
+
+    @property
+    def search_only(self) -> bool:
+        """Only what search engines show changed, of what is compared."""
+        return bool(self.changes) and all(c.search_only for c in self.changes)
 
 
 def compare_versions(page, old_seq: int, new_seq: int) -> Comparison | None:
@@ -168,4 +174,4 @@ def compare_versions(page, old_seq: int, new_seq: int) -> Comparison | None:
     if old_seq not in versions or new_seq not in versions or old_seq >= new_seq:
         return None
     old, new = versions[old_seq], versions[new_seq]
-    return Comparison(old, new, compare_claims(old.text, new.text))
+    return Comparison(old, new, compare_texts(old.text, new.text))

@@ -56,6 +56,17 @@ UNIT_LABELS = {
 }
 
 
+def field_label(name: str) -> str:
+    """How messages name the field unit `name`: "The title"."""
+    return str(UNIT_LABELS.get(name, name.replace("_", " ")))
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "The title" -> "the title"."""
+    label = str(label)
+    return label[:1].lower() + label[1:]
+
+
 @lru_cache(maxsize=1024)
 def _translated(language: str | None, message: str) -> str:
     return gettext(message)
@@ -229,14 +240,13 @@ class Passage:
     def label(self) -> str:
         """How messages name the unit: "The title", "Passage 3"."""
         if self.field:
-            return str(UNIT_LABELS.get(self.kind, self.kind.replace("_", " ")))
+            return field_label(self.kind)
         return _("Passage %(position)s") % {"position": self.position}
 
     @property
     def label_in_sentence(self) -> str:
         """The label inside a sentence: "the title", "passage 3"."""
-        label = str(self.label)
-        return label[:1].lower() + label[1:]
+        return in_sentence(self.label)
 
     @cached_property
     def fingerprint(self) -> str:

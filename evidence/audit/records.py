@@ -7,7 +7,7 @@ so they are plain JSON: ids, strings, integers, ISO dates, never floats.
 from __future__ import annotations
 
 from evidence.models import Source
-from evidence.passages import read_passages
+from evidence.passages import reviewable_units, reviewed_field_names
 from evidence.roles import reviewer_credentials, reviewer_name
 from evidence.vocab import Decision
 
@@ -67,27 +67,35 @@ def source_record(source: Source) -> dict:
 
 
 def version_text(page, units: dict | None = None) -> dict:
-    """The text of a version of `page`: its title and every reviewable unit.
+    """The text of a version of `page`: every reviewable unit of it
+    (`reviewable_units`), in page order, by unit id with its kind and role.
+
+    The page's reviewed fields come first (the title, the standfirst or
+    introduction, the SEO title, the search description, the subject: each
+    with the field's name as its id and kind, and position 0), then every
+    passage of its body. `reviewed_fields` names the fields the page type
+    reviews, so a field missing from `units` was empty in this version (an
+    empty field shows nothing and is no unit); `title` and `standfirst`
+    repeat those fields' text, as versions recorded before the fields were
+    units had them.
 
     `units` is the publish snapshot's outcome per unit id (status and
-    certainty), when the version went live. Returns the text and the
-    Sources its units cite (id -> Source).
+    certainty), when the version went live.
     """
     units = units or {}
-    passages = read_passages(page)
     listed = []
-    for passage in passages:
-        outcome = units.get(passage.block_id) or {}
+    for unit in reviewable_units(page):
+        outcome = units.get(unit.block_id) or {}
         listed.append(
             {
-                "id": passage.block_id,
-                "position": passage.position,
-                "kind": passage.kind,
-                "role": passage.role,
-                "text": passage.text,
-                "fingerprint": passage.fingerprint,
+                "id": unit.block_id,
+                "position": unit.position,
+                "kind": unit.kind,
+                "role": unit.role,
+                "text": unit.text,
+                "fingerprint": unit.fingerprint,
                 "citations": [
-                    [c.source_id, c.stance, c.locator] for c in passage.citations
+                    [c.source_id, c.stance, c.locator] for c in unit.citations
                 ],
                 "status": outcome.get("status", ""),
                 "certainty": outcome.get("certainty", ""),
@@ -96,6 +104,7 @@ def version_text(page, units: dict | None = None) -> dict:
     return {
         "title": page.title,
         "standfirst": getattr(page, "standfirst", "") or "",
+        "reviewed_fields": list(reviewed_field_names(page)),
         "units": listed,
     }
 

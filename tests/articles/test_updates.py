@@ -368,3 +368,53 @@ def test_a_saved_draft_keeps_its_note_for_a_later_publish(
     reload(page).get_latest_revision().publish(user=editor)
     version = PublishedVersion.objects.of_page(page.pk).last()
     assert (version.kind, version.note) == ("correction", "It was 50%.")
+
+
+def save_fields(page, user, **fields):
+    """Save a draft of `page` with these reviewed fields changed."""
+    version = reload(page).get_latest_revision_as_object()
+    for name, value in fields.items():
+        setattr(version, name, value)
+    return version.save_revision(user=user)
+
+
+def test_see_what_changed_lists_a_changed_title_and_standfirst(
+    client, article, writer, reviewer, editor
+):
+    """The title and the standfirst are what readers read first: a change
+    to them is listed, with the words before and now."""
+    with time_machine.travel(FEB, tick=False):
+        save_fields(
+            article,
+            writer,
+            title="NR and NAD+: two trials",
+            standfirst="What two trials found.",
+        )
+        publish(article, reviewer, editor, kind="update", note="Second trial.")
+    html = client.get(reload(article).url + "changes/").content.decode()
+    assert "The title changed" in html and "The standfirst changed" in html
+    assert "NR and NAD+: two trials" in html and "What two trials found." in html
+    assert "A short summary." in html  # the standfirst before
+    assert "No claim changed" not in html
+    assert "Only the text search engines show" not in html
+
+
+def test_see_what_changed_says_plainly_when_only_search_text_changed(
+    client, article, writer, reviewer, editor
+):
+    """A republish that changed only the search description: readers meet
+    that text in search results, so it is listed, as what it is; before,
+    the page said no claim changed and "the changes were to the text
+    around the claims, or to the layout"."""
+    with time_machine.travel(FEB, tick=False):
+        save_fields(article, writer, search_description="Does NR raise NAD+ in people?")
+        publish(article, reviewer, editor, kind="update", note="Search snippet.")
+    html = client.get(reload(article).url + "changes/").content.decode()
+    assert "Only the text search engines show for this article changed" in html
+    assert "The description search engines show changed" in html
+    assert "Does NR raise NAD+ in people?" in html
+    assert "it is not part of the article itself" in html
+    assert "the text around the claims, or to the layout" not in html
+    latest = PublishedVersion.objects.of_page(article.pk).last()
+    [unit] = [u for u in latest.text["units"] if u["id"] == "search_description"]
+    assert unit["text"] == "Does NR raise NAD+ in people?"

@@ -66,8 +66,9 @@ def test_the_publish_event_records_the_text_and_the_publisher(
     ]
     assert publish["data"]["sources"][0]["doi"] == source.doi
     version = PublishedVersion.objects.get(page_id=page.pk)
-    assert version.text["units"][0]["text"] == "NR raised NAD+."
-    assert version.text["units"][0]["certainty"] == "low"
+    [claim] = [u for u in version.text["units"] if u["position"] == 1]
+    assert claim["text"] == "NR raised NAD+."
+    assert claim["certainty"] == "low"
 
 
 def test_edits_republish_unpublish_and_source_changes_extend_the_chain(
