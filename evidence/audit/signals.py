@@ -13,6 +13,8 @@ request, and by our API), else the user who gave the change note.
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
@@ -29,7 +31,13 @@ from evidence.audit.records import (
     source_record,
     version_text,
 )
-from evidence.models import ChangeNote, PublishedVersion, ReviewDecision, Source
+from evidence.models import (
+    AuditEvent,
+    ChangeNote,
+    PublishedVersion,
+    ReviewDecision,
+    Source,
+)
 from evidence.vocab import AuditKind, ChangeKind
 
 _gated: tuple[type, ...] = ()
@@ -51,20 +59,49 @@ def _is_gated_revision(revision) -> bool:
     return model is not None and issubclass(model, _gated)
 
 
-def revision_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw or not created or not _is_gated_revision(instance):
+def _last_saved_hash(page_id: int, revision_id: int) -> str | None:
+    """The text hash the trail last recorded for this page, when its last
+    save event is of revision `revision_id`."""
+    payload = (
+        AuditEvent.objects.filter(page_id=page_id, kind=AuditKind.SAVE)
+        .order_by("-seq")
+        .values_list("payload", flat=True)
+        .first()
+    )
+    data = (json.loads(payload).get("data") or {}) if payload else {}
+    return data.get("text_hash") if data.get("revision") == revision_id else None
+
+
+def revision_saved(
+    sender, instance, created=False, raw=False, update_fields=None, **kwargs
+):
+    """A saved version of a gated page. Wagtail's editor also rewrites its
+    latest revision in place (autosave, and "Save draft" in the same
+    editing session, pass `overwrite_revision`): each rewrite that changes
+    the text is a save event too, marked `overwrite`, so the trail never
+    vouches for a revision's text that the revision no longer holds."""
+    if raw or not _is_gated_revision(instance):
+        return
+    if not created and update_fields is not None and "content" not in update_fields:
         return
     version = instance.as_object()
     text = version_text(version)
+    text_hash = chain.digest(text)
+    page_id = int(instance.object_id)
+    if not created and _last_saved_hash(page_id, instance.pk) == text_hash:
+        return  # rewritten with the very same text: nothing new to record
+    data = {
+        "revision": instance.pk,
+        "title": text["title"],
+        "text_hash": text_hash,
+        "units": [[u["id"], u["fingerprint"]] for u in text["units"]],
+    }
+    if not created:
+        data["overwrite"] = True
     chain.append(
-        int(instance.object_id),
+        page_id,
         AuditKind.SAVE,
-        {
-            "revision": instance.pk,
-            "title": text["title"],
-            "text_hash": chain.digest(text),
-            "units": [[u["id"], u["fingerprint"]] for u in text["units"]],
-        },
+        data,
         actor=person(instance.user),
         at=instance.created_at,
     )

@@ -1,14 +1,23 @@
 """The audit trail stores every reviewable unit of a version (issue 12: every
 piece of text a reader or a search engine sees), not only the title, the
 standfirst and the body: an article's SEO title, search description and
-subject, and an index page's introduction, by unit id with their role."""
+subject, and an index page's introduction, by unit id with their role.
+
+And Wagtail 8's editor rewrites its latest revision in place (autosave,
+`overwrite_revision`): the trail records each rewrite that changes the text,
+so no save event vouches for text its revision no longer holds."""
+
+import json
 
 import pytest
+from django.urls import reverse
 
-from articles.models import ArticleIndexPage, HomePage
+from articles.models import ArticleIndexPage, ArticlePage, HomePage
 from evidence.audit.chain import digest, stored_chain
 from evidence.audit.changes import compare_texts
-from evidence.models import PublishedVersion
+from evidence.audit.records import version_text
+from evidence.models import AuditEvent, PublishedVersion
+from tests.evidence.admin_forms import page_form_data
 from tests.factories import decide, make_article, paragraph, publish_approved
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +147,77 @@ def test_a_version_recorded_before_fields_were_units_compares_title_and_standfir
     assert [(c.kind, c.unit, c.before, c.after) for c in changes] == [
         ("field", "title", "NR and NAD+", "NR and NAD+: the trials")
     ]
+
+
+# --- rewritten revisions (autosave) ----------------------------------------------
+
+
+def save_events(page):
+    return [e for e in stored_chain(page.pk) if e["kind"] == "save"]
+
+
+def test_a_revision_rewritten_by_the_editor_is_recorded_again(
+    client, article_index, writer, editor, source
+):
+    """Wagtail 8's autosave sends `overwrite_revision_id`: the editor's latest
+    revision is rewritten in place (no new revision). Before, the trail kept
+    the revision's first text only, and its save event no longer matched
+    what the revision held."""
+    page = make_article(
+        article_index,
+        body=[paragraph("NR raised blood NAD+ by 60%.", sources=[source])],
+        owner=writer,
+    )
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    version = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    data = page_form_data(version, standfirst="A first summary.")
+    assert client.post(url, data).status_code == 302
+    revision = ArticlePage.objects.get(pk=page.pk).get_latest_revision()
+    assert revision.user == editor
+    before = len(save_events(page))
+    for standfirst in ("A second summary.", "A third summary."):
+        response = client.post(
+            url,
+            {
+                **page_form_data(version, standfirst=standfirst),
+                "overwrite_revision_id": str(revision.pk),
+            },
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == 200 and response.json()["success"]
+        assert response.json()["revision_id"] == revision.pk  # rewritten in place
+    revision.refresh_from_db()
+    events = save_events(page)
+    assert len(events) == before + 2
+    last = events[-1]["data"]
+    assert last["revision"] == revision.pk and last["overwrite"] is True
+    now = version_text(revision.as_object())
+    assert units_of(now)["standfirst"]["text"] == "A third summary."
+    assert last["text_hash"] == digest(now)
+    assert events[-1]["actor"]["id"] == editor.pk
+
+
+def test_a_rewrite_that_changes_no_text_adds_no_event(
+    client, article_index, writer, editor
+):
+    page = make_article(article_index, owner=writer)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    version = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert client.post(url, page_form_data(version)).status_code == 302
+    revision = ArticlePage.objects.get(pk=page.pk).get_latest_revision()
+    count = AuditEvent.objects.filter(page_id=page.pk).count()
+    response = client.post(
+        url,
+        {
+            **page_form_data(version, slug=f"{version.slug}-2"),
+            "overwrite_revision_id": str(revision.pk),
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json()["revision_id"] == revision.pk
+    assert AuditEvent.objects.filter(page_id=page.pk).count() == count
+    assert json.loads(AuditEvent.objects.filter(page_id=page.pk).last().payload)[
+        "data"
+    ]["revision"] == (revision.pk)
