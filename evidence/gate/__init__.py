@@ -39,6 +39,11 @@ unless named otherwise):
   test_publish_paths.py: test_wagtail_admin_api_publish,
   test_copy_and_publish, test_alias, test_add_child_live_from_code;
   test_index_pages.py: test_a_changed_title_saved_on_the_live_row_is_refused.
+- A plain `Page` object of a gated page set live or given a new title and
+  `save()`d: a `pre_save` receiver on `Page` runs `guard_live_save` on the
+  page as it will stand (`guard_plain_page_save`, gate/publish.py).
+  test_publish_paths.py: test_a_plain_page_saved_live_from_code;
+  test_stale_edits.py: test_a_live_pages_title_changed_through_a_plain_page_is_refused.
 
 A gated page type with no passage stream (an index page, whose units are
 its title and introduction) goes through the same adapters; tried on the
@@ -51,11 +56,12 @@ Atomic with edits: a publish locks the page row (`gated_publish`,
 PATCH (articles/api/views.py) and any save of a gated page read while not
 live, Wagtail's page editor included (`GatedPage.save`,
 `save_keeping_live_content` in gate/publish.py: once the row is live it
-writes only the draft fields). tests/api/test_concurrency.py;
-test_stale_edits.py.
+writes only the draft fields, and logs those it did not write), or through
+a plain `Page` object of one (`keep_live_page_row`, from the `pre_save`
+receiver on `Page`). tests/api/test_concurrency.py; test_stale_edits.py.
 
-Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`; a stale
-save through a plain `Page` object (docs/publish-gate.md, "Not covered").
+Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`
+(docs/publish-gate.md, "Not covered").
 
 Every covered path ends in the `pre_save` guard, which writes the publish
 snapshot of the version going live (`evidence.models.PublishSnapshot`: each

@@ -14,7 +14,9 @@ first time gets its snapshot as soon as it has an id (`record_pending_snapshot`)
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,8 @@ from evidence.passages import keeps_byline, reviewed_field_names
 from evidence.review.copies import copied_from, copy_reviews
 from evidence.review.state import Status
 from evidence.roles import reviewer_credentials, reviewer_name
+
+logger = logging.getLogger(__name__)
 
 
 def byline(result: GateResult) -> tuple[list, object]:
@@ -250,9 +254,37 @@ def draft_fields(update_fields) -> list[str]:
     return [name for name in update_fields if name in allowed]
 
 
-def lock_live_state(page_pk) -> bool:
-    """Lock the page's row until the transaction ends; whether it is live."""
-    return lock_page_row(page_pk).live
+def _is_draft_field(field) -> bool:
+    from wagtail.models import COMMENTS_RELATION_NAME
+
+    return field.name in _DRAFT_FIELDS or field.name == COMMENTS_RELATION_NAME
+
+
+def unwritten_changes(page, row, update_fields=None) -> list[str]:
+    """The fields a save of `page` asked to write, other than the draft
+    fields, whose value differs from the live `row`'s: what a save cut
+    down to the draft fields leaves unwritten. Fields `page` never loaded
+    are not its edits and are skipped."""
+    deferred = page.get_deferred_fields()
+    asked = None if update_fields is None else set(update_fields)
+    changed = []
+    for field in type(row)._meta.concrete_fields:
+        if field.primary_key or field.attname in deferred or _is_draft_field(field):
+            continue
+        if asked is not None and not {field.name, field.attname} & asked:
+            continue
+        ours = field.get_prep_value(getattr(page, field.attname))
+        if ours != field.get_prep_value(getattr(row, field.attname)):
+            changed.append(field.name)
+    return changed
+
+
+def _stale(page) -> bool:
+    """Whether `page` is held as not live and was read so: a save of it
+    might overwrite a publish that committed since."""
+    return (
+        page.pk is not None and not page.live and page.__dict__.get(_READ_LIVE) is False
+    )
 
 
 def save_keeping_live_content(page, save, update_fields=None):
@@ -269,21 +301,89 @@ def save_keeping_live_content(page, save, update_fields=None):
     writes only what a draft save of a live page writes (`draft_fields`):
     the live version and its publish state stay exactly as the gate
     checked them, and the edit itself lives on in the revision Wagtail
-    saves with it. An unpublish (a page read live) is left alone.
+    saves with it. The fields left unwritten are logged (a warning naming
+    the page). An unpublish (a page read live) is left alone.
     """
-    stale_candidate = (
-        page.pk is not None and not page.live and page.__dict__.get(_READ_LIVE) is False
-    )
-    if not stale_candidate:
+    if not _stale(page):
         result = save(update_fields)
     else:
         with transaction.atomic():
-            if lock_live_state(page.pk):
+            if lock_page_row(page.pk).live:
+                row = type(page)._base_manager.get(pk=page.pk)
+                if dropped := unwritten_changes(page, row, update_fields):
+                    logger.warning(
+                        "Page %r (id %s) went live after this copy of it was "
+                        "read, so its save kept the live version and wrote "
+                        "only the draft fields. Not written: %s. The edit is "
+                        "kept only as a draft revision: the page editor and "
+                        "the API save one with the row; code must call "
+                        "save_revision().",
+                        row.title,
+                        page.pk,
+                        ", ".join(dropped),
+                        extra={"page_id": page.pk, "unwritten": tuple(dropped)},
+                    )
                 return save(draft_fields(update_fields))
             result = save(update_fields)
     if update_fields is None or "live" in update_fields:
         remember_publish_state(page)
     return result
+
+
+def keep_live_page_row(page, update_fields=None) -> None:
+    """Before a plain `Page` object of a gated page type is saved (inside
+    `Page.save`'s transaction): the same promise as
+    `save_keeping_live_content`, for an object that is not of the page's
+    own type (`Page.objects.get(...)`, a tree or relation lookup).
+
+    Such an object writes the page's own row (the title, the slug, the
+    publish state). Read while the page was not live and saved after a
+    publish committed, it would take the page offline and put back the
+    title it read. So the row is locked and, if the page went live since
+    (a later publish date than the object's), every field it would write
+    other than the draft fields is set back to the live row's before the
+    write, and a warning names the page and each field with the value that
+    was not written: a plain `Page` keeps no revision, so the log is where
+    that edit survives. A change of address is refused instead
+    (ValidationError): Wagtail moves the page's descendants to the new
+    address in the same save.
+
+    The publish date stands in for `refresh_from_db()`, which a plain
+    `Page` cannot be told about: an object read not live, refreshed after
+    the publish and then unpublished has the row's publish date and is
+    unpublished as asked.
+    """
+    if not _stale(page):
+        return
+    row = lock_page_row(page.pk)
+    if not row.live or row.last_published_at == page.last_published_at:
+        return
+    dropped = unwritten_changes(page, row, update_fields)
+    if "slug" in dropped:
+        raise ValidationError(
+            {
+                "slug": _(
+                    "This page was published after it was read here; read "
+                    "it again to change its address."
+                )
+            }
+        )
+    unwritten = {}
+    for name in dropped:
+        attname = row._meta.get_field(name).attname
+        unwritten[attname] = getattr(page, attname)
+        setattr(page, attname, getattr(row, attname))
+    remember_publish_state(page)
+    if dropped:
+        logger.warning(
+            "Page %r (id %s) went live after this plain Page copy of it was "
+            "read, so its save kept the live version and wrote only the "
+            "draft fields. Not written (a plain Page keeps no revision): %s.",
+            row.title,
+            page.pk,
+            ", ".join(f"{name}={value!r:.200}" for name, value in unwritten.items()),
+            extra={"page_id": page.pk, "unwritten": tuple(dropped)},
+        )
 
 
 def gated_publish(page, revision, publish):
@@ -386,3 +486,36 @@ def guard_live_save(instance, update_fields=None) -> None:
         instance._published_snapshot = record_snapshot(
             instance.pk, instance.live_revision_id, result
         )
+
+
+def guard_plain_page_save(page, model, update_fields=None) -> None:
+    """Before a plain `Page` object of the gated type `model` is saved.
+
+    A stale save keeps the live row (`keep_live_page_row`). A save that
+    makes the page live, or changes what a live page shows on its own row
+    (the title, the SEO title, the search description), goes through the
+    gate like a save of the page itself (`guard_live_save`): the version
+    checked is the page of its own type as it will stand, the fields the
+    save writes from `page` and the rest as stored; its byline is written
+    with it.
+    """
+    if page.pk is None:
+        return
+    keep_live_page_row(page, update_fields)
+    if not page.live:
+        return
+    if update_fields is not None and not {
+        *_LIVE_FIELDS,
+        *_shown_fields(model),
+    } & set(update_fields):
+        return
+    lock_page_row(page.pk)  # Page.save runs in a transaction
+    version = model._base_manager.get(pk=page.pk)
+    written = None if update_fields is None else set(update_fields)
+    for field in type(page)._meta.concrete_fields:
+        if written is None or {field.name, field.attname} & written:
+            setattr(version, field.attname, getattr(page, field.attname))
+    guard_live_save(version, update_fields=update_fields)
+    published = "_published_snapshot" in version.__dict__
+    if published and update_fields is None and keeps_byline(model):
+        version.save(update_fields=["last_reviewed_at", "reviewed_by"], clean=False)

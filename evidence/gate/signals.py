@@ -3,18 +3,29 @@
 `connect(models)` is given the gated page types (`evidence.page`): their
 saves go through the `pre_save` guard (which writes the publish snapshot of
 a version going live), and their revisions record who wrote each passage.
+A plain `Page` object of a gated type (`Page.objects.get(...)`) notes
+whether its row was live when built and is saved through the same promise
+(`guard_plain_page_save`): a subclass cannot see those saves.
 After `migrate`, live pages that went live before snapshots were kept get
 theirs (`record_missing_snapshots`).
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_save
-from wagtail.models import Revision
+from django.db.models.signals import (
+    m2m_changed,
+    post_init,
+    post_migrate,
+    post_save,
+    pre_save,
+)
+from wagtail.models import Page, Revision
 
 from evidence.gate.publish import (
     guard_live_save,
+    guard_plain_page_save,
     record_missing_snapshots,
     record_pending_snapshot,
+    remember_publish_state,
 )
 from evidence.gate.workflow import refuse_non_reviewer_groups
 from evidence.review.decisions import record_authorship
@@ -43,6 +54,20 @@ def gated_page_saving(sender, instance, raw=False, update_fields=None, **kwargs)
     if raw:  # loaddata: not covered, see evidence.gate
         return
     guard_live_save(instance, update_fields=update_fields)
+
+
+def plain_page_built(sender, instance, **kwargs):
+    # Read from the database (`from_db` builds through __init__) or built in
+    # memory: either way the object holds the row as it had it then.
+    remember_publish_state(instance)
+
+
+def plain_page_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None:
+        return
+    model = instance.specific_class
+    if model is not None and issubclass(model, _gated):
+        guard_plain_page_save(instance, model, update_fields=update_fields)
 
 
 def gated_page_saved(sender, instance, raw=False, **kwargs):
@@ -87,6 +112,12 @@ def connect(models, app_config=None) -> None:
         review_task_groups_changing,
         sender=MedicalReviewTask.groups.through,
         dispatch_uid="evidence.review_task_groups_changing",
+    )
+    post_init.connect(
+        plain_page_built, sender=Page, dispatch_uid="evidence.plain_page_built"
+    )
+    pre_save.connect(
+        plain_page_saving, sender=Page, dispatch_uid="evidence.plain_page_saving"
     )
     for model in _gated:
         pre_save.connect(

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, Revision
 
 from articles.models import ArticlePage
 from evidence.gate import PublishBlocked
@@ -242,6 +242,27 @@ def test_add_child_live_from_code(kind, make_case, article_index):
         article_index.add_child(instance=new_live_page("by-hand"))
     assert gate_rules(refused.value) == {"unapproved_claim", "undecided_unit"}
     assert not ArticlePage.objects.filter(slug="by-hand").exists()
+
+
+def set_live_through_a_plain_page(page):
+    """Save the latest draft on the page's row, as the page editor does for a
+    page never published, then set it live through a plain `Page` object."""
+    latest(page).save()
+    plain = Page.objects.get(pk=page.pk)
+    plain.live = True
+    plain.save()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_plain_page_saved_live_from_code(kind, make_case):
+    case = make_case(kind)
+    with pytest.raises(PublishBlocked) as refused:
+        set_live_through_a_plain_page(case.page)
+    assert kind in gate_rules(refused.value)
+    assert not reload(case.page).live
+    case.fix()
+    set_live_through_a_plain_page(case.page)
+    assert reload(case.page).live
 
 
 # --- the editor ----------------------------------------------------------

@@ -10,13 +10,18 @@ the fix, such a save after the publish took the page offline, or (saving
 only some fields) put unreviewed text on the live row.
 """
 
+import logging
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.models import Page
 
 from articles.models import ArticlePage
+from evidence.gate import PublishBlocked
 from evidence.gate.publish import publish_latest
 from evidence.models import PublishSnapshot
 from tests.api.test_concurrency import Request, RowHolder, queue
@@ -165,6 +170,225 @@ def test_a_page_read_not_live_then_published_through_it_unpublishes(reviewed, ed
     assert not fresh(reviewed).live
 
 
+# --- what a stale save leaves unwritten is logged ----------------------------
+
+GATE_LOGGER = "evidence.gate.publish"
+
+
+def gate_warning(caplog):
+    """The one warning a stale save logged."""
+    [record] = [r for r in caplog.records if r.name == GATE_LOGGER]
+    assert record.levelno == logging.WARNING
+    return record
+
+
+def unwritten_fields(caplog) -> set[str]:
+    """The fields the warning of a stale save names as not written."""
+    record = gate_warning(caplog)
+    for name in record.unwritten:
+        assert name in record.getMessage()
+    return set(record.unwritten)
+
+
+def test_a_stale_save_logs_the_fields_it_did_not_write(reviewed, editor, caplog):
+    """Nothing is dropped silently: the warning names the page and every
+    field the save asked to change that the live row kept, and says the
+    edit lives on as a draft revision, which it does."""
+    draft = fresh(reviewed).get_latest_revision_as_object()
+    publish_latest(fresh(reviewed), editor)
+    draft.standfirst = DRAFT_STANDFIRST
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        draft.save()
+    message = gate_warning(caplog).getMessage()
+    assert f"(id {reviewed.pk})" in message and reviewed.title in message
+    assert "draft revision" in message
+    # The content it changed and the publish state it read (not live, no
+    # live revision, never published); not the fields it left as they were.
+    assert {"standfirst", "live", "live_revision", "first_published_at"} <= (
+        unwritten_fields(caplog)
+    )
+    assert not {"title", "body", "slug"} & unwritten_fields(caplog)
+    draft.save_revision()
+    assert fresh(reviewed).get_latest_revision_as_object().standfirst == (
+        DRAFT_STANDFIRST
+    )
+
+
+def test_a_stale_save_of_some_fields_logs_those_not_written(reviewed, editor, caplog):
+    draft = fresh(reviewed).get_latest_revision_as_object()
+    publish_latest(fresh(reviewed), editor)
+    draft.standfirst = DRAFT_STANDFIRST
+    draft.locked = True
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        draft.save(update_fields=["standfirst", "locked", "live"])
+    assert unwritten_fields(caplog) == {"standfirst", "live"}
+    assert fresh(reviewed).locked
+
+
+def test_a_stale_draft_save_drops_nothing_and_logs_nothing(reviewed, editor, caplog):
+    draft = fresh(reviewed).get_latest_revision_as_object()
+    publish_latest(fresh(reviewed), editor)
+    draft.standfirst = DRAFT_STANDFIRST
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        draft.save_revision()
+    assert not [r for r in caplog.records if r.name == GATE_LOGGER]
+
+
+# --- through a plain Page object, or a specific page built from one ---------
+
+
+def read_plain(page):
+    return Page.objects.get(pk=page.pk)
+
+
+def read_specific_deferred(page):
+    return Page.objects.get(pk=page.pk).specific_deferred
+
+
+def read_specific(page):
+    return Page.objects.get(pk=page.pk).specific
+
+
+READS = [read_plain, read_specific_deferred, read_specific]
+
+
+def assert_live_with_its_own_row(page, checked_revision_id):
+    row = fresh(page)
+    assert row.live
+    assert row.live_revision_id == checked_revision_id
+    assert row.first_published_at is not None
+    assert (row.title, row.slug, row.standfirst) == (
+        page.title,
+        page.slug,
+        CHECKED_STANDFIRST,
+    )
+    assert PublishSnapshot.objects.filter(
+        page_id=row.pk, revision_id=checked_revision_id
+    ).exists()
+
+
+@pytest.mark.parametrize("read", READS)
+def test_a_copy_read_through_page_before_a_publish_cannot_undo_it(
+    read, reviewed, editor, caplog
+):
+    """`Page.objects.get()` (the tree, a relation) gives a plain `Page`,
+    which writes the page's own row: read before a publish and saved after
+    it, it took the page offline and put back the title it held."""
+    checked = reviewed.latest_revision_id
+    stale = read(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    stale.title = "Cures fatigue in a week"
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        stale.save()
+    assert_live_with_its_own_row(reviewed, checked)
+    assert {"title", "live", "live_revision"} <= unwritten_fields(caplog)
+
+
+@pytest.mark.parametrize("read", READS)
+def test_some_fields_of_a_copy_read_through_page_cannot_undo_a_publish(
+    read, reviewed, editor
+):
+    checked = reviewed.latest_revision_id
+    stale = read(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    stale.title = "Cures fatigue in a week"
+    stale.locked = True
+    stale.save(update_fields=["title", "live", "live_revision", "locked"])
+    assert_live_with_its_own_row(reviewed, checked)
+    assert fresh(reviewed).locked
+
+
+def test_a_plain_page_saved_stale_logs_the_values_it_did_not_write(
+    reviewed, editor, caplog
+):
+    """A plain `Page` keeps no revision, so the warning is where its edit
+    survives: it names each field with the value that was not written."""
+    stale = read_plain(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    stale.title = "Cures fatigue in a week"
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        stale.save()
+    message = gate_warning(caplog).getMessage()
+    assert "title='Cures fatigue in a week'" in message
+    assert "a plain Page keeps no revision" in message
+    # The object now holds the row as it was written.
+    assert stale.live and stale.title == reviewed.title
+
+
+def test_a_plain_page_read_before_a_publish_cannot_change_its_address(reviewed, editor):
+    """Wagtail moves a page's descendants to a new address in the same save,
+    so a stale change of address is refused rather than cut down."""
+    stale = read_plain(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    stale.slug = "cures-fatigue"
+    with pytest.raises(ValidationError) as refused:
+        stale.save()
+    assert "slug" in refused.value.message_dict
+    assert_live_with_its_own_row(reviewed, reviewed.latest_revision_id)
+
+
+def test_a_plain_page_read_not_live_saves_whole_while_it_stays_not_live(reviewed):
+    page = read_plain(reviewed)
+    page.title = "A better title"
+    page.save()
+    row = fresh(reviewed)
+    assert not row.live and row.title == "A better title"
+
+
+def test_a_plain_page_read_live_unpublishes(reviewed, editor):
+    publish_latest(fresh(reviewed), editor)
+    read_plain(reviewed).unpublish()
+    assert not fresh(reviewed).live
+
+
+def test_a_plain_page_read_not_live_and_refreshed_after_its_publish_unpublishes(
+    reviewed, editor
+):
+    page = read_plain(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    page.refresh_from_db()
+    page.unpublish()
+    assert not fresh(reviewed).live
+
+
+def test_a_live_pages_title_changed_through_a_plain_page_is_refused(reviewed, editor):
+    """What a live page shows on its own row goes through the gate whatever
+    object writes it."""
+    publish_latest(fresh(reviewed), editor)
+    page = read_plain(reviewed)
+    page.title = "Cures fatigue in a week"
+    with pytest.raises(PublishBlocked) as refused:
+        page.save()
+    assert [p.block_id for p in refused.value.problems] == ["title"]
+    assert fresh(reviewed).title == reviewed.title
+
+
+def test_a_plain_page_saved_live_is_checked_and_credited(
+    article_index, writer, reviewer
+):
+    """Set live through a plain `Page`, the version that goes live (its own
+    row and the article's content as stored) passes the gate first, and
+    gets its snapshot and byline."""
+    page = make_article(
+        article_index,
+        owner=writer,
+        body=[paragraph("NR raised blood NAD+.", sources=[SourceFactory()])],
+    )
+    plain = read_plain(page)
+    plain.live = True
+    with pytest.raises(PublishBlocked):
+        plain.save()
+    assert not fresh(page).live
+    approve(page, reviewer)
+    plain = read_plain(page)
+    plain.live = True
+    plain.save()
+    row = fresh(page)
+    assert row.live
+    assert list(row.reviewed_by.all()) == [reviewer]
+    assert PublishSnapshot.objects.filter(page_id=row.pk, revision=None).exists()
+
+
 # --- PostgreSQL: the page editor racing a publish ---------------------------
 
 
@@ -188,4 +412,24 @@ def test_the_page_editor_racing_a_publish_leaves_the_page_live_as_checked(
     assert publish.response is not None and publish.response.pk == checked
     assert edit.response.status_code == 302
     assert_live_as_checked(reviewed, checked)
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_plain_page_save_racing_a_publish_leaves_the_page_live_as_checked(
+    reviewed, editor
+):
+    """The publish takes the page row first; a plain `Page` read before it
+    waits for the row inside its save and, once the publish committed,
+    writes only the draft fields."""
+    checked = reviewed.latest_revision_id
+    stale = read_plain(reviewed)
+    stale.title = "Cures fatigue in a week"
+    publish = Request(lambda: publish_latest(fresh(reviewed), editor))
+    save = Request(lambda: stale.save() or "saved")
+    queue(publish, save, holder=RowHolder(reviewed.pk))
+    assert publish.response is not None and publish.response.pk == checked
+    assert save.response == "saved"
+    assert_live_with_its_own_row(reviewed, checked)
     assert connection.vendor == "postgresql"
