@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
 from articles.models import ArticlePage
 from evidence.gate import PublishBlocked
@@ -387,6 +387,58 @@ def test_a_plain_page_saved_live_is_checked_and_credited(
     assert row.live
     assert list(row.reviewed_by.all()) == [reviewer]
     assert PublishSnapshot.objects.filter(page_id=row.pk, revision=None).exists()
+
+
+# --- a copy read not live, the page published, then set live or unpublished --
+
+
+def test_a_copy_read_not_live_set_live_after_a_publish_is_checked_by_the_gate(
+    reviewed, editor
+):
+    """Setting `live` on a copy read before the publish is a publish from
+    code: the gate checks the version the copy holds, which is the one that
+    goes live. An unapproved edit in it is refused; the live row stays."""
+    checked = reviewed.latest_revision_id
+    draft = fresh(reviewed).get_latest_revision_as_object()
+    publish_latest(fresh(reviewed), editor)
+    draft.standfirst = DRAFT_STANDFIRST
+    draft.live = True
+    with pytest.raises(PublishBlocked) as refused:
+        draft.save()
+    assert [p.block_id for p in refused.value.problems] == ["standfirst"]
+    row = fresh(reviewed)
+    assert row.live and row.live_revision_id == checked
+    assert row.standfirst == CHECKED_STANDFIRST
+
+
+def test_a_copy_read_not_live_set_live_after_a_publish_writes_what_it_holds(
+    reviewed, editor
+):
+    """With the approved version, the copy goes live as it holds it: the
+    content the gate checked, and the publish state it read (no live
+    revision: the live content is the copy's, with its own snapshot)."""
+    draft = fresh(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    draft.live = True
+    draft.save()
+    row = fresh(reviewed)
+    assert row.live and row.standfirst == CHECKED_STANDFIRST
+    assert row.live_revision_id is None
+    assert PublishSnapshot.objects.filter(page_id=row.pk, revision=None).exists()
+
+
+def test_unpublishing_a_copy_read_before_the_publish_does_nothing(reviewed, editor):
+    """Wagtail's unpublish skips a page it holds as not live: the page stays
+    live, and nothing says it was unpublished. Read it again to unpublish."""
+    stale = fresh(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    stale.unpublish()
+    assert fresh(reviewed).live
+    assert not PageLogEntry.objects.filter(
+        page=reviewed, action="wagtail.unpublish"
+    ).exists()
+    fresh(reviewed).unpublish()
+    assert not fresh(reviewed).live
 
 
 # --- PostgreSQL: the page editor racing a publish ---------------------------
