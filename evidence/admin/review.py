@@ -93,6 +93,17 @@ class ReviewRow:
         return self.reads_like_claim and not self.passage.can_cite
 
     @property
+    def unsupported_claim(self) -> bool:
+        """A claim that cites no usable supporting source: it cannot be
+        approved (`record_decision` refuses it; the gate could never publish
+        it), only sent back to the writer to cite one."""
+        return (
+            not self.is_context
+            and self.passage.can_cite
+            and not self.passage.usable_citations
+        )
+
+    @property
     def confirmable_together(self) -> bool:
         """An undecided context unit the detector does not flag."""
         return self.is_context and not self.flagged and not self.state.is_settled

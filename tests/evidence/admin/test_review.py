@@ -419,3 +419,41 @@ def test_a_claim_in_the_standfirst_is_shown_as_one_that_cannot_be_approved(
     )
     assert "cannot be approved as a claim" in response.content.decode()
     assert not ReviewDecision.objects.filter(page=page).exists()
+
+
+def test_a_claim_without_a_supporting_source_is_shown_as_one_that_cannot_be_approved(
+    client, article_index, writer_in_group, reviewer, sources
+):
+    """A claim whose only source contradicts it (or that cites none, or only
+    a retracted one) cannot be approved: the screen used to offer "Approve",
+    and the reviewer learned otherwise only from the refusal."""
+    page = make_article(
+        article_index,
+        body=[
+            paragraph(
+                "NAD+ drips reverse ageing.",
+                sources=[sources["trial"]],
+                stance="contradicts",
+                block_id="bare",
+            ),
+            paragraph(
+                "Nicotinamide riboside raised blood NAD+.",
+                sources=[sources["trial"]],
+                block_id="backed",
+            ),
+        ],
+        owner=writer_in_group,
+    )
+    client.force_login(reviewer)
+    html = client.get(url(page)).content.decode()
+
+    def row(block_id):
+        part = html[html.index(f'id="passage-{block_id}"') :]
+        return " ".join(part[: part.index("</article>")].split())
+
+    assert "data-unsupported-claim" in row("bare")
+    assert "Passage 1 cites no source that supports it" in row("bare")
+    assert 'value="approve"' not in row("bare")
+    assert "Request changes to passage 1" in row("bare")
+    assert "data-unsupported-claim" not in row("backed")
+    assert 'value="approve"' in row("backed")
