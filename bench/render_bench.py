@@ -4,7 +4,8 @@
 
 Builds a throwaway demo site (SQLite, DEBUG off, as `page_bench.py` does)
 unless `--site` names one kept with `--keep`, then renders the demo article
-through Django's test client in this process (page cache off):
+through Django's test client in this process (page cache off), set up as
+the serving processes are (`nadsite/wsgi.py`):
 
 - **first render after a publish**: every cache is emptied (the Django
   cache, which holds the fragments, and the per-Source memo), as after a
@@ -15,12 +16,24 @@ through Django's test client in this process (page cache off):
 - the number of queries of one request (fragments cached, and cold).
 
 Wall-clock times on a shared machine are mostly waiting for a CPU; the CPU
-time of this process (`time.process_time`) is printed beside them. Figures
-go in bench/README.md.
+time of this process (`time.process_time`) is printed beside them.
+
+    .venv/bin/python bench/render_bench.py --instructions [--site DIR]
+
+counts instead the instructions of the same two requests under `valgrind
+--tool=callgrind` (`PYTHONHASHSEED=0`), with instrumentation on only around
+them (a small helper built with gcc and valgrind's callgrind.h, called
+through ctypes), after 10 requests have warmed the process up: the first
+render with every cache cold (`--cold` of them, each after the caches are
+emptied) and a cache-busted request (20 of them). A count that does not
+move with the machine's load. Figures go in bench/README.md.
 """
 
 import argparse
+import ctypes
+import gc
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -73,12 +86,126 @@ def empty_caches() -> None:
     from django.core.cache import cache
 
     from articles import reading
+    from evidence.passages import ContentMemo
 
     cache.clear()
+    ContentMemo.clear_all()
     for name in dir(reading):
         memo = getattr(getattr(reading, name), "cache_clear", None)
         if memo is not None and callable(memo):
             memo()
+
+
+def start_serving() -> None:
+    """Django set up as a serving process has it (`nadsite/wsgi.py`): what
+    start-up loaded set aside from the garbage collector."""
+    import django
+
+    django.setup()
+    from nadsite.serving import freeze_loaded_objects
+
+    freeze_loaded_objects()
+
+
+BUSTED_COUNTED = 20  # cache-busted requests counted under callgrind
+
+_CALLGRIND_C = """
+#include <valgrind/callgrind.h>
+void counted_zero(void) { CALLGRIND_ZERO_STATS; }
+void counted_on(void) { CALLGRIND_START_INSTRUMENTATION; }
+void counted_off(void) { CALLGRIND_STOP_INSTRUMENTATION; }
+void counted_dump(const char *name) { CALLGRIND_DUMP_STATS_AT(name); }
+"""
+
+
+def callgrind_switch(directory: Path):
+    """The helper's functions (zero, on, off, dump), no-ops outside
+    valgrind."""
+    source, library = directory / "switch.c", directory / "switch.so"
+    source.write_text(_CALLGRIND_C)
+    subprocess.run(
+        ["gcc", "-O1", "-shared", "-fPIC", "-o", str(library), str(source)], check=True
+    )
+    lib = ctypes.CDLL(str(library))
+    return lib.counted_zero, lib.counted_on, lib.counted_off, lib.counted_dump
+
+
+def counted(directory: Path, cold: int) -> None:
+    """Inside valgrind: the first render with every cache cold, `cold`
+    times, then `BUSTED_COUNTED` cache-busted requests, each set dumped
+    under its own name."""
+    start_serving()
+    from django.test import Client
+
+    zero, on, off, dump = callgrind_switch(directory)
+    client = Client()
+
+    def get() -> None:
+        response = client.get(ARTICLE)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {ARTICLE} gave {response.status_code}")
+
+    for _ in range(10):
+        get()
+    # Each window starts after a full collection, so that none of the
+    # collector's rare full passes (one in hundreds of requests) lands in
+    # it by chance: the count is the request's own.
+    gc.collect()
+    zero()
+    for _ in range(cold):
+        empty_caches()
+        on()
+        get()
+        off()
+    dump(b"cold")
+    for _ in range(10):
+        get()
+    gc.collect()
+    zero()
+    on()
+    for _ in range(BUSTED_COUNTED):
+        get()
+    off()
+    dump(b"busted")
+
+
+def instructions(site: Path, cold: int) -> dict[str, float]:
+    """Instructions a request under callgrind: {"cold": …, "busted": …}."""
+    with tempfile.TemporaryDirectory() as directory:
+        out = Path(directory) / "callgrind.out"
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                __file__,
+                "--site",
+                str(site),
+                "--cold",
+                str(cold),
+                "--counted-inside",
+                directory,
+            ],
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        found = {}
+        for dump in Path(directory).glob("callgrind.out*"):
+            text = dump.read_text(errors="replace")
+            name = re.search(r"^desc: Trigger: Client Request: (\w+)", text, re.M)
+            total = re.search(r"^totals: (\d+)", text, re.M)
+            if name and total:
+                found[name.group(1)] = int(total.group(1))
+        if set(found) != {"cold", "busted"}:
+            raise SystemExit("callgrind wrote no dump of the counted requests")
+        return {
+            "cold": found["cold"] / cold,
+            "busted": found["busted"] / BUSTED_COUNTED,
+        }
 
 
 def main() -> None:
@@ -87,6 +214,10 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=5)
     parser.add_argument("--site", help="a demo site directory kept with --keep")
     parser.add_argument("--keep", action="store_true", help="keep the temp site")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count under callgrind"
+    )
+    parser.add_argument("--counted-inside", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     var_dir = Path(args.site or tempfile.mkdtemp(prefix="nadsite-render-"))
@@ -97,10 +228,23 @@ def main() -> None:
     os.environ.update(env)
     for key in ("DEBUG", "DATABASE_URL", "REDIS_URL"):
         os.environ.pop(key, None)
+    if args.counted_inside:
+        counted(Path(args.counted_inside), max(1, args.cold))
+        return
+    if args.instructions:
+        try:
+            counts = instructions(var_dir, max(1, args.cold))
+        finally:
+            if not args.keep and not args.site:
+                shutil.rmtree(var_dir, ignore_errors=True)
+        print(
+            f"instructions a request (callgrind): first render, every cache "
+            f"cold {counts['cold'] / 1e6:.1f} M; cache-busted "
+            f"{counts['busted'] / 1e6:.1f} M"
+        )
+        return
     try:
-        import django
-
-        django.setup()
+        start_serving()
         from django.db import connection
         from django.test import Client
 

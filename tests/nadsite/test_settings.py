@@ -87,6 +87,32 @@ def test_the_site_refuses_to_start_with_a_local_page_cache(tmp_path):
         assert ("nadsite.E001" in result.stderr) is refused
 
 
+def test_a_serving_process_sets_what_start_up_loaded_aside_from_the_collector(
+    tmp_path,
+):
+    """gunicorn imports nadsite.wsgi: the objects loaded by then live as long
+    as the process, and the cyclic collector's full passes must not scan
+    them on every few hundred requests (`gc.freeze`)."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    for module in ("nadsite.wsgi", "nadsite.asgi"):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import gc, {module}; print(gc.get_freeze_count())",
+            ],
+            env={**clean, **production_env(tmp_path, NADSITE_PROCESSES="1")},
+            cwd=MANAGE.parent,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert int(result.stdout) > 50_000, module
+
+
 def test_the_site_refuses_to_start_without_a_secret_key(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
