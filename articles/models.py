@@ -29,6 +29,7 @@ from wagtail.snippets.models import register_snippet
 
 from articles.blocks import ArticleBodyBlock
 from articles.caching import cited_source_ids, mark_cacheable, page_key, source_key
+from articles.sites import routing_child, routing_only
 from evidence.admin.panels import EvidenceCheckPanel, ReviewNotesPanel
 from evidence.analysis.calibration import Subject
 from evidence.audit.forms import ChangeNoteForm, ChangeNotePanel
@@ -44,13 +45,12 @@ DEFAULT_DISCLAIMER = (
 )
 
 
-# Set on a site's root page kept with the Site in the cache (articles/sites.py):
-# that copy routes requests to the pages below it, never serves itself.
-ROUTING_ONLY = "nadsite_routing_only"
-
-
 class PublicPageMixin:
     """Pages readers see: served live, and cached for anonymous readers."""
+
+    # The site's root page and the pages a request passes through are kept
+    # in the cache as copies that only route (articles/sites.py).
+    routes_from_cache = True
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -68,28 +68,34 @@ class PublicPageMixin:
 
         Wagtail reads the child as a plain Page, then again as its own type
         (`Page.route`); a page whose children are all of one type can read
-        it as that type directly. Any other case (no such child, a child of
-        another type) is Wagtail's own routing, and so is the rest: the
-        page's own `route`, view restrictions, hooks, `serve`.
+        it as that type directly. A child the request only passes through,
+        below a page kept for routing, is kept for routing too
+        (`articles.sites.routing_child`: no query while the Sites and the
+        tree's addresses are unchanged). Any other case (no such child, a
+        child of another type) is Wagtail's own routing, and so is the
+        rest: the page's own `route`, view restrictions, hooks, `serve`.
         """
-        if not path_components and self.__dict__.get(ROUTING_ONLY):
-            # The site's root page as stored with the Site (articles/sites.py)
-            # only routes; the page served is read afresh.
+        if not path_components and routing_only(self):
+            # A page kept for routing (articles/sites.py) only routes; the
+            # page served is read afresh.
             fresh = type(self).objects.filter(pk=self.pk).first()
             if fresh is None:
                 raise Http404
             return fresh.route(request, path_components)
         child_types = self.allowed_subpage_models()
         if path_components and len(child_types) == 1:
-            child = (
-                child_types[0]
-                .objects.child_of(self)
-                .filter(slug=path_components[0])
-                .first()
-            )
+            slug, rest = path_components[0], path_components[1:]
+
+            def read():
+                return child_types[0].objects.child_of(self).filter(slug=slug).first()
+
+            if rest and routing_only(self):
+                child = routing_child(self, slug, read)
+            else:
+                child = read()
             if child is not None:
                 child._cached_parent_obj = self  # as Page.route does
-                return child.route(request, path_components[1:])
+                return child.route(request, rest)
         return super().route(request, path_components)
 
     def get_view_restrictions(self):

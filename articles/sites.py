@@ -16,6 +16,12 @@ whenever a Site or a site setting is saved or deleted, or a page moves or
 changes its slug (a site's root page among them), so an entry stored for an
 older state is never read again. A miss asks Wagtail, exactly as before.
 
+The pages a request only passes through on its way down from the root page
+(the article index, for an article) are kept the same way, as copies that
+only route (`routing_child`): Wagtail reads each as its own type on every
+request otherwise, and routing reads nothing of them but their place in the
+tree, which only a move or a slug change alters.
+
 Entries expire after an hour, as Wagtail's own site root paths do, which
 bounds what a change made without signals (a queryset update) can leave
 behind. The cache is shared by every process that serves
@@ -30,12 +36,16 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from wagtail.models import Site
-from wagtail.views import serve
 
 GENERATION_KEY = "nadsite:sites-generation"
 KEY_PREFIX = "nadsite:site:"
+ROUTE_KEY_PREFIX = "nadsite:route:"
 SECONDS = 3600
 _MISSING = object()
+# Set on a page kept in the cache for routing (the site's root page, a page
+# requests pass through): that copy routes requests to the pages below it
+# and never serves itself. Its value is the generation it was stored under.
+ROUTING_ONLY = "nadsite_routing_only"
 
 
 def generation() -> str:
@@ -75,13 +85,14 @@ def site_for_request(request) -> tuple[Site | None, list]:
         host = request.get_host()
     except DisallowedHost:
         return Site.find_for_request(request), []
-    raw = f"{generation()}|{host}|{request.get_port()}"
+    token = generation()
+    raw = f"{token}|{host}|{request.get_port()}"
     key = KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     found = cache.get(key, _MISSING)
     if found is _MISSING:
         site = Site.find_for_request(request)
         if site is not None:
-            _keep_root_for_routing(site)
+            _keep_root_for_routing(site, token)
         settings = (
             [model.for_site(site) for model in site_settings_models()]
             if site is not None
@@ -92,18 +103,43 @@ def site_for_request(request) -> tuple[Site | None, list]:
     return found
 
 
-def _keep_root_for_routing(site) -> None:
+def _keep_root_for_routing(site, token: str) -> None:
     """Store the site's root page as its own type, as Wagtail routes
     through it (`site.root_page.specific`: a query on every request
-    otherwise), when it is a public page type: that copy only routes, and a
-    request for the root page itself reads it afresh
-    (`PublicPageMixin.route`)."""
-    from articles.models import ROUTING_ONLY, PublicPageMixin
-
+    otherwise), when its type routes from kept copies (`routes_from_cache`,
+    the public pages): that copy only routes, and a request for the root
+    page itself reads it afresh (`PublicPageMixin.route`)."""
     root = site.root_page.specific
-    if isinstance(root, PublicPageMixin):
-        setattr(root, ROUTING_ONLY, True)
+    if getattr(root, "routes_from_cache", False):
+        setattr(root, ROUTING_ONLY, token)
         site.root_page = root
+
+
+def routing_only(page) -> bool:
+    """Whether `page` is a copy kept for routing (it never serves itself)."""
+    return ROUTING_ONLY in page.__dict__
+
+
+def routing_child(parent, slug: str, read):
+    """The child page `slug` of `parent`, a copy kept for routing, when the
+    request goes on below that child: a copy kept for routing too, stored
+    under the generation `parent` was stored under (so a move or a slug
+    change is never met by an old copy), read with `read()` on a miss.
+    None when there is no such child (not stored: a page added under that
+    slug routes at once)."""
+    token = parent.__dict__[ROUTING_ONLY]
+    if not isinstance(token, str):  # stored by older code: no generation
+        return read()
+    raw = f"{token}|{parent.pk}|{slug}"
+    key = ROUTE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    child = cache.get(key)
+    if child is None:
+        child = read()
+        if child is None:
+            return None
+        setattr(child, ROUTING_ONLY, token)
+        cache.set(key, child, SECONDS)
+    return child
 
 
 class SiteMiddleware:
@@ -112,13 +148,16 @@ class SiteMiddleware:
     (`Site.find_for_request`, `BaseSiteSetting.for_request`)."""
 
     def __init__(self, get_response):
+        from wagtail.views import serve  # needs the models loaded
+
         self.get_response = get_response
+        self.serve = serve
 
     def __call__(self, request):
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if view_func is not serve or hasattr(request, "_wagtail_site"):
+        if view_func is not self.serve or hasattr(request, "_wagtail_site"):
             return
         site, settings = site_for_request(request)
         request._wagtail_site = site

@@ -19,18 +19,18 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Wagtail routes the request: the index and the article each read as their
-# own type in one query (`PublicPageMixin.route`), the view restrictions of
-# the article's line of pages in one (`get_view_restrictions`): 3 (the
-# request's Site, with its root page as its own type, and the site's
-# disclaimer setting come from the cache, articles/sites.py). Then the
-# snapshot, the cited Sources, the linked pages and the authors: 7. An
+# Wagtail routes the request: the article read as its own type in one query
+# (`PublicPageMixin.route`), the view restrictions of the article's line of
+# pages in one (`get_view_restrictions`): 2 (the request's Site, with its
+# root page as its own type, the index the request passes through and the
+# site's disclaimer setting come from the cache, articles/sites.py). Then
+# the snapshot, the cited Sources, the linked pages and the authors: 6. An
 # article republished since its first publication costs one more on a
-# fragment miss: its Updates list (articles/updates.py, issue 17): 8.
+# fragment miss: its Updates list (articles/updates.py, issue 17): 7.
 MAX_QUERIES = 10
 # With every cache empty (a new cache, or a flushed one), Wagtail also looks
-# up the Site, the home page as its own type, the disclaimer and its site
-# root paths (`get_full_url`): four more (11 for the articles here,
+# up the Site, the home page as its own type, the index, the disclaimer and
+# its site root paths (`get_full_url`): five more (11 for the articles here,
 # published once; 12 republished). A publish empties none of them: Wagtail
 # clears its root paths when a Site or a site's root page is saved, and
 # after an hour; articles/sites.py starts a new generation when a Site or a

@@ -8,7 +8,7 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from articles.models import HomePage, MedicalDisclaimer
+from articles.models import ArticleIndexPage, HomePage, MedicalDisclaimer
 from articles.sites import GENERATION_KEY, generation, site_for_request
 from tests.factories import SourceFactory, make_article, paragraph, publish_approved
 
@@ -74,6 +74,44 @@ def test_the_root_page_routes_from_the_cache_and_is_served_afresh(
     assert "A quiet new introduction." in response.content.decode()
     HomePage.objects.filter(pk=home.pk).delete()  # the Site goes with it
     assert client.get("/").status_code == 404
+
+
+@override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
+def test_the_index_routes_from_the_cache_and_is_served_afresh(
+    client, home, article_index, article
+):
+    """A page a request only passes through is kept for routing, like the
+    root page; a request for that page itself reads it afresh."""
+    for _ in range(2):
+        client.get(URL)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL).status_code == 200
+    assert not [q for q in captured if 'FROM "articles_articleindexpage"' in q["sql"]]
+    # A change without any signal: the index itself is read again.
+    ArticleIndexPage.objects.filter(pk=article_index.pk).update(
+        intro="A quiet new introduction."
+    )
+    response = client.get(article_index.url)
+    assert response.status_code == 200
+    assert "A quiet new introduction." in response.content.decode()
+    assert client.get(URL).status_code == 200
+
+
+@override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
+def test_an_index_renamed_or_moved_routes_at_once(
+    client, home, article_index, article, other_root, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        assert client.get(URL).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        article_index.slug = "reading"
+        article_index.save_revision().publish()
+    assert client.get("/reading/sited/").status_code == 200
+    old = client.get(URL)  # not found there: Wagtail's redirect
+    assert (old.status_code, old["Location"]) == (301, "/reading/sited/")
+    article_index.refresh_from_db()
+    article_index.move(other_root, pos="last-child")
+    assert client.get("/reading/sited/").status_code != 200
 
 
 @override_settings(NADSITE_PAGE_CACHE_SECONDS=0)
