@@ -106,6 +106,7 @@ class PublicPageMixin:
         line = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
         pages = (
             Page.objects.filter(path__in=line)
+            .order_by()  # a set of ids: the pages' ordering is of no use
             .annotate(checked=Coalesce("alias_of_id", "id"))
             .values("checked")
         )

@@ -144,7 +144,8 @@ class ArticleView:
         self.request = request
         self.snapshot = snapshot
         self.language = get_language() or ""
-        self.sources = Source.objects.in_bulk(cited_source_ids(page))
+        # By id: a Source's ordering would only cost the query its ORDER BY.
+        self.sources = Source.objects.order_by().in_bulk(cited_source_ids(page))
         self.authors = _authors(page)
         # Wagtail's address for the site serving this request.
         self.canonical_url = (page.get_full_url(request) or "") if page.pk else ""
