@@ -30,8 +30,6 @@ from operator import attrgetter
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -228,16 +226,14 @@ class ArticleView:
 
     @cached_property
     def fragment_key(self) -> str:
-        """A digest of everything the article page shows but the site's
-        disclaimer (its template names that beside this key): the live
-        version (its revision, or a digest of the stored body of a page
-        live without one), the page fields shown, the publish snapshot,
-        every stored value of each cited Source (so even a queryset update
-        shows), the authors, the linked pages' addresses, the canonical
-        address, the language, and the code and static files that render
-        it (`renderer_digest`). Any change to any of them is a new key, so
-        a page stored under a key can never be stale. Empty for a preview
-        (never cached)."""
+        """A digest of everything the rendered article and its JSON-LD
+        show: the live version (its revision, or a digest of the stored
+        body of a page live without one), the page fields shown, the
+        publish snapshot, every stored value of each cited Source (so even
+        a queryset update shows), the authors, the linked pages' addresses,
+        the canonical address and the language. Any change to any of them
+        is a new key, so a fragment stored under a key can never be stale.
+        Empty for a preview (never cached)."""
         page = self.page
         if getattr(self.request, "is_preview", False) or page.pk is None:
             return ""
@@ -266,10 +262,8 @@ class ArticleView:
 
 @lru_cache(maxsize=1)
 def renderer_digest() -> str:
-    """A digest of the code that renders an article page: its templates
-    and the site's page template (`base.html`), the passage blocks'
-    templates, the modules that build their views, the version of the
-    static files the page links to and the search page's address.
+    """A digest of the code that renders an article: its templates, the
+    passage blocks' templates and the modules that build their views.
 
     Part of every fragment key, so that after a deploy that changes the
     markup no fragment rendered by the old code is served from a shared
@@ -280,9 +274,7 @@ def renderer_digest() -> str:
 
     articles_dir = Path(articles.__file__).parent
     evidence_dir = Path(evidence.__file__).parent
-    base = Path(get_template("base.html").origin.name)
     files = [
-        base,
         *sorted((articles_dir / "templates" / "articles").rglob("*.html")),
         *sorted((evidence_dir / "templates" / "evidence").rglob("*.html")),
         articles_dir / "reading.py",
@@ -297,18 +289,12 @@ def renderer_digest() -> str:
     for path in files:
         digest.update(str(path.relative_to(path.parents[1])).encode())
         digest.update(path.read_bytes())
-    # The hashed names of the static files (a new collectstatic, a new
-    # version), and the search form's address.
-    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
-    digest.update(reverse("search").encode())
     return digest.hexdigest()[:16]
 
 
-# The page's own fields the article page shows (head, header, JSON-LD).
+# The page's own fields the article shows (header, JSON-LD).
 _PAGE_FIELDS_SHOWN = (
     "title",
-    "seo_title",
-    "search_description",
     "standfirst",
     "subject_intervention",
     "subject_route",

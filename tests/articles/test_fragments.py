@@ -68,36 +68,6 @@ def test_the_article_is_rendered_once_then_served_from_its_fragment(client, live
     second = get(client)
     assert not rendered(second)
     assert second.content == first.content
-    # The whole page is kept: not even the site's page template renders.
-    assert "base.html" not in [t.name for t in second.templates]
-
-
-def test_a_quiet_change_to_what_the_head_shows_shows(client, live):
-    get(client)
-    type(live).objects.filter(pk=live.pk).update(
-        seo_title="A quiet search title", search_description="A quiet description."
-    )
-    html = get(client).content.decode()
-    assert "<title>A quiet search title · nadsite</title>" in html
-    assert '<meta name="description" content="A quiet description.">' in html
-
-
-def test_new_static_files_or_templates_are_a_new_key(client, live, monkeypatch):
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
-    from articles.reading import renderer_digest
-
-    renderer_digest.cache_clear()
-    before = renderer_digest()
-    monkeypatch.setattr(
-        staticfiles_storage, "manifest_hash", "a-new-one", raising=False
-    )
-    renderer_digest.cache_clear()
-    try:
-        assert renderer_digest() != before
-    finally:
-        monkeypatch.undo()
-        renderer_digest.cache_clear()
 
 
 def test_editing_a_cited_source_shows_at_once_without_any_purge(client, live, source):
