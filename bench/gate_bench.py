@@ -39,17 +39,16 @@ publish-to-visible is mostly this request).
 """
 
 import argparse
-import ctypes
 import json
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+import callgrind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nadsite.settings_test")
@@ -195,59 +194,16 @@ def timed(function, *args):
     )
 
 
-_CALLGRIND_C = """
-#include <valgrind/callgrind.h>
-void counted_start(void) {
-    CALLGRIND_ZERO_STATS;
-    CALLGRIND_START_INSTRUMENTATION;
-}
-void counted_stop(void) {
-    CALLGRIND_STOP_INSTRUMENTATION;
-    CALLGRIND_DUMP_STATS_AT("counted");
-}
-"""
-
-
-def callgrind_switch(directory):
-    """ctypes handles (start, stop) that switch callgrind's instrumentation
-    on and off (no-ops outside valgrind)."""
-    source = Path(directory) / "switch.c"
-    library = Path(directory) / "switch.so"
-    source.write_text(_CALLGRIND_C)
-    subprocess.run(
-        ["gcc", "-O1", "-shared", "-fPIC", "-o", str(library), str(source)], check=True
-    )
-    lib = ctypes.CDLL(str(library))
-    return lib.counted_start, lib.counted_stop
-
-
 def instructions():
     """Run this bench under callgrind and return the instructions of one
     steady-state check."""
     with tempfile.TemporaryDirectory() as directory:
-        out = Path(directory) / "callgrind.out"
-        subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={out}",
-                sys.executable,
-                __file__,
-                "--counted-inside",
-                directory,
-                *(["--unreviewed-context"] if UNREVIEWED else []),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        found = callgrind.counted_totals(
+            __file__, directory, *(["--unreviewed-context"] if UNREVIEWED else [])
         )
-        for dump in sorted(Path(directory).glob("callgrind.out*")):
-            text = dump.read_text(errors="replace")
-            found = re.search(r"^totals: (\d+)", text, re.M)
-            if "Client Request: counted" in text and found:
-                return int(found.group(1)) / COUNTED
+    if "counted" not in found:
         raise SystemExit("callgrind wrote no dump of the counted checks")
+    return found["counted"] / COUNTED
 
 
 def publish_times(page, editor, runs):
@@ -317,12 +273,14 @@ def main():
         if problems and not UNREVIEWED:
             raise SystemExit(f"The bench article should pass: {problems[:3]}")
         if args.counted_inside:
-            start, stop = callgrind_switch(args.counted_inside)
+            zero, on, off, dump = callgrind.switch(args.counted_inside)
             publish_problems(version)
-            start()
+            zero()
+            on()
             for _ in range(COUNTED):
                 publish_problems(version)
-            stop()
+            off()
+            dump(b"counted")
             return
         timings, cpu = [], []
         for _ in range(args.runs):

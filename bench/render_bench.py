@@ -30,10 +30,8 @@ move with the machine's load. Figures go in bench/README.md.
 """
 
 import argparse
-import ctypes
 import gc
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -41,6 +39,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import callgrind
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -109,26 +109,6 @@ def start_serving() -> None:
 
 BUSTED_COUNTED = 20  # cache-busted requests counted under callgrind
 
-_CALLGRIND_C = """
-#include <valgrind/callgrind.h>
-void counted_zero(void) { CALLGRIND_ZERO_STATS; }
-void counted_on(void) { CALLGRIND_START_INSTRUMENTATION; }
-void counted_off(void) { CALLGRIND_STOP_INSTRUMENTATION; }
-void counted_dump(const char *name) { CALLGRIND_DUMP_STATS_AT(name); }
-"""
-
-
-def callgrind_switch(directory: Path):
-    """The helper's functions (zero, on, off, dump), no-ops outside
-    valgrind."""
-    source, library = directory / "switch.c", directory / "switch.so"
-    source.write_text(_CALLGRIND_C)
-    subprocess.run(
-        ["gcc", "-O1", "-shared", "-fPIC", "-o", str(library), str(source)], check=True
-    )
-    lib = ctypes.CDLL(str(library))
-    return lib.counted_zero, lib.counted_on, lib.counted_off, lib.counted_dump
-
 
 def counted(directory: Path, cold: int) -> None:
     """Inside valgrind: the first render with every cache cold, `cold`
@@ -137,7 +117,7 @@ def counted(directory: Path, cold: int) -> None:
     start_serving()
     from django.test import Client
 
-    zero, on, off, dump = callgrind_switch(directory)
+    zero, on, off, dump = callgrind.switch(directory)
     client = Client()
 
     def get() -> None:
@@ -172,40 +152,12 @@ def counted(directory: Path, cold: int) -> None:
 def instructions(site: Path, cold: int) -> dict[str, float]:
     """Instructions a request under callgrind: {"cold": …, "busted": …}."""
     with tempfile.TemporaryDirectory() as directory:
-        out = Path(directory) / "callgrind.out"
-        subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={out}",
-                sys.executable,
-                __file__,
-                "--site",
-                str(site),
-                "--cold",
-                str(cold),
-                "--counted-inside",
-                directory,
-            ],
-            env={**os.environ, "PYTHONHASHSEED": "0"},
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        found = callgrind.counted_totals(
+            __file__, directory, "--site", str(site), "--cold", str(cold)
         )
-        found = {}
-        for dump in Path(directory).glob("callgrind.out*"):
-            text = dump.read_text(errors="replace")
-            name = re.search(r"^desc: Trigger: Client Request: (\w+)", text, re.M)
-            total = re.search(r"^totals: (\d+)", text, re.M)
-            if name and total:
-                found[name.group(1)] = int(total.group(1))
-        if set(found) != {"cold", "busted"}:
-            raise SystemExit("callgrind wrote no dump of the counted requests")
-        return {
-            "cold": found["cold"] / cold,
-            "busted": found["busted"] / BUSTED_COUNTED,
-        }
+    if set(found) != {"cold", "busted"}:
+        raise SystemExit("callgrind wrote no dump of the counted requests")
+    return {"cold": found["cold"] / cold, "busted": found["busted"] / BUSTED_COUNTED}
 
 
 def main() -> None:
