@@ -32,7 +32,6 @@ from functools import cached_property
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from evidence.vocab import (
     CERTAINTY_GRADE,
@@ -44,7 +43,10 @@ from evidence.vocab import (
     PassageRole,
     RetractionStatus,
     Stance,
+    translate,
 )
+
+_ = translate
 
 _NO_HTML = mark_safe("")
 

@@ -29,10 +29,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
 from evidence.analysis.text import (
@@ -43,7 +43,12 @@ from evidence.analysis.text import (
 )
 from evidence.blocks import PassageBlock
 from evidence.models import Source
-from evidence.vocab import SUGGESTED_BY_IMPORT, SUPPORTING_STANCES, PassageRole
+from evidence.vocab import (
+    SUGGESTED_BY_IMPORT,
+    SUPPORTING_STANCES,
+    PassageRole,
+    translate,
+)
 
 # How messages and the review screen name a field unit.
 UNIT_LABELS = {
@@ -65,18 +70,6 @@ def in_sentence(label: str) -> str:
     """A label inside a sentence: "The title" -> "the title"."""
     label = str(label)
     return label[:1].lower() + label[1:]
-
-
-@lru_cache(maxsize=1024)
-def _translated(language: str | None, message: str) -> str:
-    return gettext(message)
-
-
-def translate(message: str) -> str:
-    """`gettext`, kept per active language and message: the gate words a
-    message for each unit of a long page, and Django looks a message up
-    through each of its catalogues in turn."""
-    return _translated(get_language(), message)
 
 
 _ = translate

@@ -12,8 +12,10 @@ equal or the library fills with duplicates. A PMID is a positive integer.
 """
 
 import re
+from functools import lru_cache
 
 from django.db import models
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -186,6 +188,19 @@ class Decision(models.TextChoices):
 
 
 # Identifiers
+
+
+@lru_cache(maxsize=1024)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+def translate(message: str) -> str:
+    """`gettext`, kept per active language and message: the gate words a
+    message for each unit of a long page, the public page labels every
+    marker and badge, and Django looks a message up through each of its
+    catalogues in turn."""
+    return _translated(get_language(), message)
 
 
 def label(choices: type[models.Choices], value) -> str:

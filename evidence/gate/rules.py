@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 from evidence.gate import Problem
 from evidence.passages import Passage, reviewable_units
-from evidence.passages import translate as _
 from evidence.review.data import ReviewData, decision_page_id
 from evidence.review.state import (
     PassageReview,
@@ -36,6 +35,7 @@ from evidence.review.state import (
     reads_like_claim,
 )
 from evidence.vocab import Decision
+from evidence.vocab import translate as _
 
 RULES = (
     "uncited_claim",
