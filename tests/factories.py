@@ -166,6 +166,11 @@ def unchecked_approval(page, passage, reviewer, certainty=""):
     )
 
 
+def latest(page):
+    """The page's latest version, read afresh (the object may be stale)."""
+    return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+
+
 def shown_fingerprint(page, block_id) -> str:
     """The fingerprint a reviewer is shown now for unit `block_id` of the
     page's latest version ("" when it has no such unit)."""

@@ -20,7 +20,7 @@ from evidence.gate import PublishBlocked
 from evidence.page import gated_page_models
 from evidence.passages import reviewable_units
 from evidence.review.data import review_states
-from tests.factories import decide
+from tests.factories import decide, latest
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,6 @@ def index_page(request):
 
 def reload(page):
     return type(page).objects.get(pk=page.pk)
-
-
-def latest(page):
-    return reload(page).get_latest_revision_as_object()
 
 
 def write_intro(page, user, intro=CLAIM):

@@ -19,25 +19,22 @@ from evidence.passages import (
     ContentMemo,
     read_passages,
     reviewable_units,
-    translate,
 )
 from evidence.review.data import ReviewData
 from evidence.review.state import Status
+from evidence.vocab import translate
 from tests.factories import (
     SourceFactory,
     approve,
     decide,
     edit_body,
     heading,
+    latest,
     make_article,
     paragraph,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def latest(page):
-    return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
 
 
 def approve_all(page, reviewer):

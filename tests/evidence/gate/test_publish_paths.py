@@ -30,6 +30,7 @@ from tests.factories import (
     approve,
     edit_body,
     heading,
+    latest,
     make_article,
     paragraph,
 )
@@ -55,10 +56,6 @@ def keyed(block, key="k0a1b"):
 
 def reload(page):
     return ArticlePage.objects.get(pk=page.pk)
-
-
-def latest(page):
-    return reload(page).get_latest_revision_as_object()
 
 
 @dataclass

@@ -14,17 +14,13 @@ from tests.factories import (
     decide,
     edit_body,
     heading,
+    latest,
     make_article,
     paragraph,
     set_passage_text,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def latest(page):
-    """The page's latest version, read afresh (the object may be stale)."""
-    return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
 
 
 def body_problems(page):

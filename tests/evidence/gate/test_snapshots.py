@@ -29,6 +29,7 @@ from tests.factories import (
     approve,
     decide,
     heading,
+    latest,
     make_article,
     paragraph,
 )
@@ -38,10 +39,6 @@ pytestmark = pytest.mark.django_db
 
 def reload(page):
     return ArticlePage.objects.get(pk=page.pk)
-
-
-def latest(page):
-    return reload(page).get_latest_revision_as_object()
 
 
 @pytest.fixture

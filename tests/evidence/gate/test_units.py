@@ -28,6 +28,7 @@ from tests.factories import (
     approve,
     decide,
     edit_body,
+    latest,
     make_article,
     new_id,
     paragraph,
@@ -36,10 +37,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def latest(page):
-    return type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
 
 
 def decide_all_but(page, reviewer, *skipped):

@@ -21,16 +21,13 @@ from tests.factories import (
     approve,
     decide,
     edit_body,
+    latest,
     make_article,
     paragraph,
     set_passage_text,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def latest(page):
-    return ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
 
 
 @pytest.fixture
