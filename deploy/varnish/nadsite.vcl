@@ -10,6 +10,12 @@ vcl 4.1;
 # naming tags (one request for every page citing a Source). Purges are
 # honoured only from the `purgers` ACL.
 #
+# Readers get text compressed: a public page is kept in two copies under its
+# URL, gzipped once when fetched for readers that accept gzip, and as the app
+# sent it for those that do not, so no hit pays a gzip or a gunzip. The copies
+# differ by the `x-gzip` request header (set below, named in Vary inside this
+# cache only); both carry the page's URL and tags, so every purge removes both.
+#
 # The backends, their health probe, the round-robin director `app` and the
 # `purgers` ACL live in backends.vcl beside this file: deploy/stack.py
 # writes one for the loopback stack, backends.example.vcl shows one for
@@ -57,6 +63,13 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
         return (pass);
     }
+    # Which of the two copies this reader gets (Varnish's own gzip support
+    # would serve one gzipped copy to everyone, gunzipping it per hit).
+    if (req.http.Accept-Encoding ~ "(?i)\bgzip\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))") {
+        set req.http.x-gzip = "1";
+    } else {
+        set req.http.x-gzip = "0";
+    }
     # Anonymous readers: cookies (analytics, a stale csrftoken) play no part
     # in a public page, so they must not split or bypass the cache.
     unset req.http.Cookie;
@@ -70,6 +83,13 @@ sub vcl_hash {
     hash_data(req.url);
     hash_data(req.http.X-Forwarded-Proto);
     return (lookup);
+}
+
+sub vcl_backend_fetch {
+    # The plain copy is fetched plain (Varnish asks every backend for gzip).
+    if (bereq.http.x-gzip == "0") {
+        unset bereq.http.Accept-Encoding;
+    }
 }
 
 sub vcl_backend_response {
@@ -89,6 +109,18 @@ sub vcl_backend_response {
         set beresp.ttl = 30s;
         set beresp.uncacheable = true;
         return (deliver);
+    }
+    # Text is stored gzipped for readers that accept gzip, plain for the
+    # others; the copy a reader gets depends on x-gzip.
+    if (bereq.http.x-gzip) {
+        if (bereq.http.x-gzip == "1" && beresp.http.Content-Type ~ "(?i)^(text/|application/(json|xml|javascript|ld\+json|rss\+xml|atom\+xml)|image/svg\+xml)") {
+            set beresp.do_gzip = true;
+        }
+        if (beresp.http.Vary) {
+            set beresp.http.Vary = beresp.http.Vary + ", x-gzip";
+        } else {
+            set beresp.http.Vary = "x-gzip";
+        }
     }
     # Up to an hour past its time when the app servers cannot answer.
     set beresp.grace = 1h;
@@ -111,8 +143,17 @@ sub vcl_deliver {
     } else {
         set resp.http.X-Cache = "miss";
     }
-    # Tags are for this cache only.
+    # Tags and the copy's name are for this cache only; a cache further on
+    # keys on Accept-Encoding.
     unset resp.http.xkey;
+    if (resp.http.Vary ~ "x-gzip") {
+        set resp.http.Vary = regsub(resp.http.Vary, "(^|,\s*)x-gzip\b", "");
+        set resp.http.Vary = regsub(resp.http.Vary, "^,\s*", "");
+        if (resp.http.Vary !~ "(?i)\baccept-encoding\b") {
+            set resp.http.Vary = resp.http.Vary + ", Accept-Encoding";
+        }
+        set resp.http.Vary = regsub(resp.http.Vary, "^,\s*", "");
+    }
     unset resp.http.Via;
     unset resp.http.X-Varnish;
 }

@@ -6,6 +6,7 @@ through an instance over HTTP, as an editor would, and readers read through
 Varnish.
 """
 
+import gzip
 import re
 import shutil
 import subprocess
@@ -118,6 +119,21 @@ def purge_log(stack) -> list[str]:
     return result.stdout.splitlines()
 
 
+def republish(app, page, writer, reviewer, editor, text: str) -> None:
+    """Reword the page's claim, have it approved and publish it through
+    `app`'s API, as the editor would."""
+    set_passage_text(page, writer, 0, text)
+    approve(page, reviewer)
+    token = Token.objects.create(user=editor).key
+    published = app.post(
+        f"/api/v1/articles/{page.pk}/publish/",
+        headers={"Authorization": f"Token {token}"},
+        # Republishing a live article says what changed (issue 17).
+        json={"change_kind": "update", "change_note": "Reworded the claim."},
+    )
+    assert published.status_code == 200, published.text
+
+
 def test_a_publish_through_instance_a_is_served_by_varnish_within_a_second(
     stack, varnish, live_article, writer, reviewer, editor
 ):
@@ -127,16 +143,9 @@ def test_a_publish_through_instance_a_is_served_by_varnish_within_a_second(
         # Both instances hold the old version in their page cache too.
         for app in (a, b):
             assert "First wording" in app.get(url).text
-        set_passage_text(live_article, writer, 0, "Second wording of the claim.")
-        approve(live_article, reviewer)
-        token = Token.objects.create(user=editor).key
-        published = a.post(
-            f"/api/v1/articles/{live_article.pk}/publish/",
-            headers={"Authorization": f"Token {token}"},
-            # Republishing a live article says what changed (issue 17).
-            json={"change_kind": "update", "change_note": "Reworded the claim."},
+        republish(
+            a, live_article, writer, reviewer, editor, "Second wording of the claim."
         )
-        assert published.status_code == 200, published.text
         seconds = wait_for(
             lambda: "Second wording" in varnish.get(url).text, VISIBLE_WITHIN
         )
@@ -150,6 +159,65 @@ def test_a_publish_through_instance_a_is_served_by_varnish_within_a_second(
             html = app.get(url).text
             assert "Second wording" in html and "First wording" not in html
     assert varnish.get(url).headers["X-Cache"] == "hit"
+
+
+def test_readers_accepting_gzip_get_a_gzipped_copy_and_a_publish_replaces_both(
+    stack, live_article, writer, reviewer, editor
+):
+    """Varnish keeps a gzipped copy for browsers and a plain one for readers
+    that do not accept gzip; neither is made per hit, and a publish purges
+    both (they share the URL and the tags)."""
+    url = url_of(live_article)
+    # httpx would decompress for us; the raw bytes are read here instead.
+    browser = httpx.Client(
+        base_url=stack.url,
+        headers={"Accept-Encoding": "gzip, deflate, br, zstd"},
+        timeout=10,
+    )
+    plain = httpx.Client(
+        base_url=stack.url, headers={"Accept-Encoding": "identity"}, timeout=10
+    )
+
+    def copies():
+        raw = {}
+        for reader in (browser, plain):
+            with reader.stream("GET", url) as response:
+                assert response.status_code == 200
+                raw[reader] = (response.headers, b"".join(response.iter_raw()))
+        return raw[browser], raw[plain]
+
+    with browser, plain:
+        for reader in (browser, plain):
+            read_twice(reader, url)
+        (zipped_headers, zipped), (plain_headers, body) = copies()
+        assert zipped_headers["X-Cache"] == plain_headers["X-Cache"] == "hit"
+        assert zipped_headers["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in plain_headers
+        assert gzip.decompress(zipped) == body
+        assert b"First wording" in body
+        assert len(zipped) * 2 < len(body)
+        # Caches further on key on Accept-Encoding; Varnish's own name for
+        # the copy stays inside.
+        for headers in (zipped_headers, plain_headers):
+            vary = [v.strip().lower() for v in headers["Vary"].split(",")]
+            assert "accept-encoding" in vary and "x-gzip" not in vary
+        # A reader that refuses gzip outright gets the plain copy.
+        refused = plain.get(url, headers={"Accept-Encoding": "gzip;q=0, br"})
+        assert "Content-Encoding" not in refused.headers
+
+        with instance(stack, 0) as a:
+            republish(a, live_article, writer, reviewer, editor, "Second wording.")
+
+        def both_new():
+            (_, zipped), (_, body) = copies()
+            return b"Second wording" in gzip.decompress(zipped) and (
+                b"Second wording" in body
+            )
+
+        assert wait_for(both_new, VISIBLE_WITHIN) < VISIBLE_WITHIN
+        (zipped_headers, zipped), (plain_headers, body) = copies()
+        assert zipped_headers["X-Cache"] == plain_headers["X-Cache"] == "hit"
+        assert gzip.decompress(zipped) == body
 
 
 def test_unpublish_answers_404_through_varnish_within_a_second(
