@@ -116,6 +116,15 @@ sub vcl_backend_response {
         if (bereq.http.x-gzip == "1" && beresp.http.Content-Type ~ "(?i)^(text/|application/(json|xml|javascript|ld\+json|rss\+xml|atom\+xml)|image/svg\+xml)") {
             set beresp.do_gzip = true;
         }
+        # Readers and caches further on are told the page varies on
+        # Accept-Encoding (vcl_deliver); this cache keys the copy on x-gzip.
+        if (!beresp.http.Vary) {
+            set beresp.http.x-vary = "Accept-Encoding";
+        } elsif (beresp.http.Vary ~ "(?i)\baccept-encoding\b") {
+            set beresp.http.x-vary = beresp.http.Vary;
+        } else {
+            set beresp.http.x-vary = beresp.http.Vary + ", Accept-Encoding";
+        }
         if (beresp.http.Vary) {
             set beresp.http.Vary = beresp.http.Vary + ", x-gzip";
         } else {
@@ -146,13 +155,9 @@ sub vcl_deliver {
     # Tags and the copy's name are for this cache only; a cache further on
     # keys on Accept-Encoding.
     unset resp.http.xkey;
-    if (resp.http.Vary ~ "x-gzip") {
-        set resp.http.Vary = regsub(resp.http.Vary, "(^|,\s*)x-gzip\b", "");
-        set resp.http.Vary = regsub(resp.http.Vary, "^,\s*", "");
-        if (resp.http.Vary !~ "(?i)\baccept-encoding\b") {
-            set resp.http.Vary = resp.http.Vary + ", Accept-Encoding";
-        }
-        set resp.http.Vary = regsub(resp.http.Vary, "^,\s*", "");
+    if (resp.http.x-vary) {
+        set resp.http.Vary = resp.http.x-vary;
+        unset resp.http.x-vary;
     }
     unset resp.http.Via;
     unset resp.http.X-Varnish;
