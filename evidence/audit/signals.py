@@ -1,10 +1,10 @@
 """Receivers that append to an article's audit chain.
 
 Every saved version (a revision of a gated page), every review decision,
-every publish (on any path: the gate's `pre_save` guard leaves the publish
-snapshot it wrote on the page being saved), every unpublish and every
-change to a Source that live pages cite becomes an event, in the same
-transaction as what it records.
+every publish (on any path, a save of a plain `Page` object included: the
+gate's `pre_save` guard leaves the publish snapshot it wrote on the object
+being saved), every unpublish and every change to a Source that live pages
+cite becomes an event, in the same transaction as what it records.
 
 Who did it: the decision's reviewer, the revision's author, and for a
 publish or unpublish the user of Wagtail's log context (set for every admin
@@ -133,6 +133,11 @@ def page_saved(sender, instance, raw=False, **kwargs):
     snapshot = instance.__dict__.pop(PUBLISHED_SNAPSHOT, None)
     if raw or snapshot is None:
         return
+    if not isinstance(instance, _gated):
+        # A plain `Page` object of a gated type set live or changed live
+        # (`evidence.gate.publish.guard_plain_page_save`): the version that
+        # went live is the page of its own type as this save left it.
+        instance = instance.specific_class._base_manager.get(pk=instance.pk)
     record_publish(instance, snapshot)
 
 
@@ -244,8 +249,9 @@ def source_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 def connect(models) -> None:
-    """Record the trail of these gated page types (after the gate's own
-    receivers, so a page saved live for the first time has its snapshot)."""
+    """Record the trail of these gated page types, and the publishes made
+    through plain `Page` objects of them (after the gate's own receivers,
+    so a page saved live for the first time has its snapshot)."""
     global _gated
     _gated = tuple(models)
     post_save.connect(
@@ -254,7 +260,7 @@ def connect(models) -> None:
     post_save.connect(
         decision_saved, sender=ReviewDecision, dispatch_uid="evidence.audit.decision"
     )
-    for model in _gated:
+    for model in (*_gated, Page):
         post_save.connect(
             page_saved,
             sender=model,

@@ -497,7 +497,8 @@ def guard_plain_page_save(page, model, update_fields=None) -> None:
     gate like a save of the page itself (`guard_live_save`): the version
     checked is the page of its own type as it will stand, the fields the
     save writes from `page` and the rest as stored; its byline is written
-    with it.
+    with it, and its snapshot is left on `page`, which the audit trail
+    records as a publish once the row is saved.
     """
     if page.pk is None:
         return
@@ -516,6 +517,12 @@ def guard_plain_page_save(page, model, update_fields=None) -> None:
         if written is None or {field.name, field.attname} & written:
             setattr(version, field.attname, getattr(page, field.attname))
     guard_live_save(version, update_fields=update_fields)
-    published = "_published_snapshot" in version.__dict__
-    if published and update_fields is None and keeps_byline(model):
+    snapshot = version.__dict__.pop("_published_snapshot", None)
+    if snapshot is None:
+        return
+    if update_fields is None and keeps_byline(model):
         version.save(update_fields=["last_reviewed_at", "reviewed_by"], clean=False)
+    # Left on the object being saved, as `guard_live_save` does: the audit
+    # trail records the publish once the page row is saved, whatever the
+    # page type (evidence.audit.signals).
+    page._published_snapshot = snapshot

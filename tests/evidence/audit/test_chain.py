@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from wagtail.log_actions import LogContext
+from wagtail.models import Page
 
 from articles.models import ArticlePage
 from evidence.audit.chain import append, event_hash, stored_chain, verify_events
@@ -92,6 +93,30 @@ def test_edits_republish_unpublish_and_source_changes_extend_the_chain(
     assert change["data"]["changed"] == ["evidence_version", "retraction_status"]
     assert change["data"]["before"]["retraction_status"] == "none"
     assert verify_events(stored_chain(live_article.pk), article=live_article.pk) is None
+
+
+@pytest.mark.parametrize("update_fields", [None, ["live"]])
+@pytest.mark.parametrize("which", ["home", "article_index", "live_article"])
+def test_a_page_set_live_through_a_plain_page_records_its_publish(
+    which, update_fields, request, editor
+):
+    """`Page.objects.get(...)` (the tree, a relation) gives a plain `Page`;
+    set live through one, every gated page type's publish is on record,
+    not only an article's (whose byline save happened to record it)."""
+    page = request.getfixturevalue(which)
+    page.specific_class.objects.get(pk=page.pk).unpublish()
+    before = kinds(page)
+    plain = Page.objects.get(pk=page.pk)
+    plain.live = True
+    with LogContext(user=editor):
+        plain.save(update_fields=update_fields)
+    assert kinds(page) == [*before, "publish"]
+    publish = stored_chain(page.pk)[-1]
+    assert publish["actor"]["id"] == editor.pk
+    version = PublishedVersion.objects.get(page_id=page.pk, event_seq=publish["seq"])
+    assert version.text["title"] == page.title
+    assert version.text_hash == publish["data"]["text_hash"]
+    assert verify_events(stored_chain(page.pk), article=page.pk) is None
 
 
 def test_events_are_append_only(live_article):
