@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.translation import gettext_lazy
+from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy, ngettext
 
 from evidence.analysis.evaluation import PassageAnalysis, analyse, page_subject
 from evidence.analysis.text import (
@@ -73,6 +74,30 @@ def in_sentence(label: str) -> str:
 
 
 _ = translate
+
+
+def units_in_sentence(units) -> tuple[str, int]:
+    """Several units named by what they are, inside a sentence: "the title,
+    the standfirst and 2 body passages" (the fields by name in the order
+    given, then the body's blocks counted), and how many units they are.
+
+    `units` are (unit id, whether it is a reviewed field) pairs; a field
+    unit's id is the field's name. A unit given twice counts once."""
+    fields: list[str] = []
+    body: set[str] = set()
+    for unit_id, is_field in units:
+        if not is_field:
+            body.add(unit_id)
+        elif (label := in_sentence(field_label(unit_id))) not in fields:
+            fields.append(label)
+    named = list(fields)
+    if body:
+        named.append(
+            ngettext("%(count)d body passage", "%(count)d body passages", len(body))
+            % {"count": len(body)}
+        )
+    return str(get_text_list(named, _("and"))), len(fields) + len(body)
+
 
 # json.dumps(value, separators=(",", ":")) with its encoder made once: the
 # fingerprints of a page's passages are worked out on every view of it.

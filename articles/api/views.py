@@ -553,8 +553,9 @@ class ContextConfirmationView(GenericAPIView):
     @extend_schema(
         summary="Confirm context passages as not claims",
         description=(
-            'Medical reviewers. "I have read these N passages; none states a '
-            'claim": records a not_a_claim decision on each context passage '
+            'Medical reviewers. "I have read the title, the standfirst and 2 '
+            "body passages; none states a claim\" (kept as each decision's "
+            "note): records a not_a_claim decision on each context unit "
             "sent, each pinned to the fingerprint you read. All or nothing: "
             "409 when any of them changed since (nothing recorded); 400 when "
             "any is a claim, is flagged by the claim detector (decide those "

@@ -35,8 +35,8 @@ def add_reviewed_page(parent, page, reviewer, *, owner=None, publisher=None):
     and publish it through the publish gate, as an editor would: saved as a
     draft by `owner`, its units (its title, its introduction) read and
     confirmed "not a claim" together by `reviewer`, a medical reviewer
-    (`confirm_context`: "I have read these N passages; none states a
-    claim"), then published, by `publisher` with `publish_latest` when
+    (`confirm_context`: "I have read the title and the introduction; none
+    states a claim"), then published, by `publisher` with `publish_latest` when
     given. Returns the live page.
 
     Nothing is waved through: `confirm_context` refuses a unit the claim

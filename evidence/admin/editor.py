@@ -15,14 +15,12 @@ that changes nothing else (its listing is not used for any parent page).
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.text import get_text_list
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin import messages
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.viewsets.pages import PageViewSet
 
-from evidence.passages import field_label, in_sentence
+from evidence.passages import units_in_sentence
 
 
 def refused_by_gate_only(form) -> bool:
@@ -51,27 +49,9 @@ def refused_by_gate_only(form) -> bool:
     return not any(formset.total_error_count() for formset in form.formsets.values())
 
 
-def refused_units(problems) -> tuple[str, int]:
-    """The units the gate refused, named by what they are ("the title, the
-    introduction and 2 body passages"), and how many they are."""
-    fields: list[str] = []
-    passages: set[str] = set()
-    for problem in problems:
-        if problem.position >= 1:
-            passages.add(problem.block_id)
-        elif (label := in_sentence(field_label(problem.block_id))) not in fields:
-            fields.append(label)
-    named = list(fields)
-    if passages:
-        named.append(
-            ngettext("%(count)d body passage", "%(count)d body passages", len(passages))
-            % {"count": len(passages)}
-        )
-    return str(get_text_list(named, _("and"))), len(fields) + len(passages)
-
-
 def refused_message(problems) -> str:
-    units, count = refused_units(problems)
+    # A field unit's problem is at position 0, a body block's at its own.
+    units, count = units_in_sentence((p.block_id, p.position < 1) for p in problems)
     return ngettext(
         "This version was not published: %(units)s needs a medical "
         "reviewer's approval first (it is marked below). Your changes are "

@@ -6,6 +6,7 @@ from wagtail.log_actions import LogFormatter
 
 from evidence.gate import PUBLISH_REFUSED_LOG_ACTION
 from evidence.library.safeguards import EVIDENCE_CHANGE_LOG_ACTION
+from evidence.passages import in_sentence
 from evidence.review.decisions import REVIEW_LOG_ACTION
 from evidence.vocab import Certainty, Decision
 
@@ -25,19 +26,10 @@ def register_review_log_actions(actions):
                 Decision.REQUEST_CHANGES: _("Asked for changes to"),
                 Decision.NOT_A_CLAIM: _("Confirmed “not a claim”:"),
             }.get(decision, decision)
-            if data.get("bulk"):
-                count = len(data.get("block_ids") or ())
-                return ngettext(
-                    "Confirmed “not a claim” for %(count)d context passage "
-                    "read together",
-                    "Confirmed “not a claim” for %(count)d context passages "
-                    "read together",
-                    count,
-                ) % {"count": count}
-            if data.get("unit"):
+            if data.get("unit"):  # a reviewed field: "the title"
                 message = _("%(decision)s %(unit)s (“%(excerpt)s”)") % {
                     "decision": words,
-                    "unit": data["unit"],
+                    "unit": in_sentence(data["unit"]),
                     "excerpt": data.get("excerpt", ""),
                 }
             else:

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
@@ -42,12 +43,19 @@ from evidence.analysis.evaluation import page_subject
 from evidence.gate.rules import evaluate
 from evidence.models import MedicalReviewTask, ReviewDecision
 from evidence.page import is_gated
-from evidence.passages import Passage, analyse_passages, reviewable_units
+from evidence.passages import (
+    Passage,
+    analyse_passages,
+    reviewable_units,
+    reviewed_field_names,
+    units_in_sentence,
+)
 from evidence.review.data import review_states
 from evidence.review.decisions import (
     DecisionConflict,
     ReviewRefused,
     confirm_context,
+    read_together_statement,
     record_decision,
 )
 from evidence.review.state import PassageReview, Status
@@ -328,7 +336,8 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
         return review_rows(self.version, states or review_states(self.version))
 
     def confirm_together(self, request):
-        """ "I have read these N passages; none states a claim." """
+        """ "I have read the title and 2 body passages; none states a claim."
+        (`read_together_statement`)."""
         shown = {
             unit_id: request.POST.get(f"fingerprint-{unit_id}", "")
             for unit_id in request.POST.getlist("unit")
@@ -337,8 +346,8 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             messages.error(
                 request,
                 _(
-                    "Tick “I have read these passages” to confirm them "
-                    "together, or decide each passage on its own."
+                    "Nothing was confirmed: tick the box saying you have read "
+                    "every unit listed, or decide each unit on its own."
                 ),
             )
             return redirect(self.url("confirm-context"))
@@ -347,16 +356,20 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
         except ReviewRefused as error:
             for message in error.messages:
                 messages.error(request, message)
-            messages.error(request, _("No passage was confirmed."))
+            messages.error(request, _("No unit was confirmed."))
             return redirect(self.url("confirm-context"))
+        fields = set(reviewed_field_names(self.page))
+        units, count = units_in_sentence(
+            (record.block_id, record.block_id in fields) for record in records
+        )
         messages.success(
             request,
             ngettext(
-                "%(count)d context passage confirmed as not a claim.",
-                "%(count)d context passages confirmed as not claims.",
-                len(records),
+                "%(units)s confirmed as not a claim.",
+                "%(units)s confirmed as not claims.",
+                count,
             )
-            % {"count": len(records)},
+            % {"units": capfirst(units)},
         )
         return redirect(self.url())
 
@@ -489,6 +502,7 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
                     },
                 )
             row.form = form
+        together = [row for row in rows if row.confirmable_together]
         history = (
             ReviewDecision.objects.filter(page=self.page)
             .select_related("reviewer", "reviewer__reviewer_profile")
@@ -501,7 +515,10 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             rows=rows,
             problems=verdict.problems,
             pending=sum(not row.is_approved for row in rows),
-            together=[row for row in rows if row.confirmable_together],
+            together=together,
+            together_statement=read_together_statement(row.passage for row in together)
+            if together
+            else "",
             history=[
                 {
                     "decision": decision,

@@ -19,10 +19,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from evidence.models import PassageAuthorship, ReviewDecision
-from evidence.passages import Passage, reviewable_units, revision_units
+from evidence.passages import (
+    Passage,
+    reviewable_units,
+    revision_units,
+    units_in_sentence,
+)
 from evidence.review import notes
 from evidence.review.data import ReviewData, text_hash
 from evidence.roles import is_medical_reviewer
@@ -266,16 +272,31 @@ def _write(page, revision, passage, reviewer, decision, suggested, values):
     return record
 
 
-def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
-    """Confirm several context passages "not a claim" with one explicit act.
+def read_together_statement(units) -> str:
+    """What a reviewer affirms in confirming context units together, naming
+    them by what they are: "I have read the title, the standfirst and 2
+    body passages; none states a claim." The review screen's tick box says
+    it, and each decision it records keeps it as its note (shown in the
+    page's History and kept in the audit trail)."""
+    named, count = units_in_sentence((unit.block_id, unit.is_field) for unit in units)
+    return ngettext(
+        "I have read %(units)s; it states no claim.",
+        "I have read %(units)s; none states a claim.",
+        count,
+    ) % {"units": named}
 
-    `shown` maps each passage's block id to the fingerprint the reviewer
-    was shown: "I have read these N passages; none states a claim". All or
-    nothing, in one transaction with the page row locked: refused (nothing
-    recorded) when any of them changed since (DecisionConflict), is a
-    claim, is one the claim detector flags (those are decided one by one),
-    or was written by the reviewer. Returns the decisions, one per passage
-    (a double submission returns those already recorded).
+
+def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
+    """Confirm several context units "not a claim" with one explicit act.
+
+    `shown` maps each unit's id to the fingerprint the reviewer was shown
+    (`read_together_statement` says what they affirm; it is each
+    decision's note unless `note` is given). All or nothing, in one
+    transaction with the page row locked: refused (nothing recorded) when
+    any of them changed since (DecisionConflict), is a claim, is one the
+    claim detector flags (those are decided one by one), or was written by
+    the reviewer. Returns the decisions, one per unit (a double submission
+    returns those already recorded).
     """
     from evidence.review.state import is_flagged
 
@@ -288,10 +309,7 @@ def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
             _("This page is an alias: review the original page; the alias follows it.")
         )
     if not shown:
-        raise ReviewRefused(_("Choose the passages you read."))
-    note = (note or "").strip() or _(
-        "Confirmed with %(count)d passages read together: none states a claim."
-    ) % {"count": len(shown)}
+        raise ReviewRefused(_("Choose the units you read."))
     with transaction.atomic():
         revision, version = _locked_latest_version(page)
         passages = {p.block_id: p for p in reviewable_units(version)}
@@ -302,7 +320,7 @@ def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
                 raise DecisionConflict(
                     _(
                         "%(which)s changed after you were shown it, or "
-                        "left the page; nothing was recorded. Read the passages "
+                        "left the page; nothing was recorded. Read the units "
                         "again and confirm the current text."
                     )
                     % {"which": passage.label if passage else block_id},
@@ -328,6 +346,7 @@ def confirm_context(page, reviewer, shown: dict[str, str], note="") -> list:
                 )
                 % {"unit": mine[0].label}
             )
+        note = (note or "").strip() or read_together_statement(chosen)
         return [
             _write(
                 page,

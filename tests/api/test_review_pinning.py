@@ -160,8 +160,8 @@ def test_context_passages_are_confirmed_together(article, reviewer):
         "not_a_claim"
     }
     assert (
-        "2 passages read together"
-        in ReviewDecision.objects.filter(page=article).first().note
+        ReviewDecision.objects.filter(page=article).first().note
+        == "I have read 2 body passages; none states a claim."
     )
 
 

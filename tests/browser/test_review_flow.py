@@ -122,10 +122,10 @@ def test_writer_reviewer_editor_visitor(
     expect(reviewing.locator(".messages")).to_contain_text(
         "Passage 1 confirmed as not a claim."
     )
-    reviewing.get_by_label("I have read this passage; it states no claim.").check()
+    reviewing.get_by_label("I have read the standfirst; it states no claim.").check()
     reviewing.get_by_role("button", name="Confirm 1 unit as not a claim").click()
     expect(reviewing.locator(".messages")).to_contain_text(
-        "1 context passage confirmed as not a claim."
+        "The standfirst confirmed as not a claim."
     )
     reviewing.screenshot(
         path=str(screenshots / "review-units-confirmed.png"), full_page=True

@@ -442,12 +442,16 @@ def test_unflagged_context_units_are_confirmed_together_and_flagged_ones_alone(
     # The title, the standfirst and the plain passage; not the flagged one,
     # not the claim.
     assert set(units) == {"title", "standfirst", plain["id"]}
-    assert "I have read these 3 passages; none states a claim." in form
+    # Named by what they are, as the gate's refusal names them.
+    read = (
+        "I have read the title, the standfirst and 1 body passage; none states a claim."
+    )
+    assert read in form
     post = {"action": "confirm_context", "unit": list(units)}
     post.update({f"fingerprint-{k}": v for k, v in units.items()})
     # Without saying they were read, nothing is recorded.
     response = client.post(url, post, follow=True)
-    assert "Tick “I have read these passages”" in response.content.decode()
+    assert "tick the box saying you have read every unit" in response.content.decode()
     assert not review_states(latest(page))["title"].is_settled
     # A flagged unit sent along is refused, and nothing is recorded.
     [flagged_unit] = [
@@ -460,7 +464,10 @@ def test_unflagged_context_units_are_confirmed_together_and_flagged_ones_alone(
     assert not review_states(latest(page))["title"].is_settled
     # Read and confirmed together: recorded once each.
     response = client.post(url, {**post, "read_all": "1"}, follow=True)
-    assert "3 context passages confirmed as not claims." in response.content.decode()
+    assert (
+        "The title, the standfirst and 1 body passage confirmed as not claims."
+        in response.content.decode()
+    )
     states = review_states(latest(page))
     assert all(states[unit].is_settled for unit in units)
     assert not states[flagged["id"]].is_settled
@@ -487,6 +494,31 @@ def test_confirming_together_is_refused_when_a_unit_changed_since_shown(
     from evidence.models import ReviewDecision
 
     assert not ReviewDecision.objects.filter(page=page).exists()
+
+
+def test_units_confirmed_together_are_on_record_by_what_they_are(
+    client, article_index, writer, reviewer, superuser
+):
+    """Each decision keeps what the reviewer affirmed as its note, naming
+    the units as the gate's refusal does; the page's History and the audit
+    trail show it, and name a field unit inside the sentence."""
+    from evidence.audit.chain import stored_chain
+    from evidence.review.decisions import confirm_context
+
+    plain = context("Read on to learn what the trials found.")
+    page = make_article(article_index, title="Trials", body=[plain], owner=writer)
+    confirm_context(page, reviewer, _fingerprints(page))
+    read = (
+        "I have read the title, the standfirst and 1 body passage; none states a claim."
+    )
+    decisions = [e for e in stored_chain(page.pk) if e["kind"] == "decision"]
+    assert [e["data"]["note"] for e in decisions] == [read] * 3
+    client.force_login(superuser)
+    html = client.get(reverse("wagtailadmin_pages:history", args=[page.pk]))
+    html = html.content.decode()
+    assert "Confirmed “not a claim”: the title (“Trials”)" in html
+    assert "Confirmed “not a claim”: passage 1 (“Read on to learn" in html
+    assert read in html
 
 
 def _fingerprints(page):
