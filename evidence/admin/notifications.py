@@ -13,14 +13,20 @@
   (`manage.py publish_scheduled`).
 
 Templates are in templates/evidence/notifications/ (NAME_subject.txt and
-NAME.txt). These replace Wagtail's own workflow emails for submission, approval and
-rejection (Wagtail's wording knows nothing of passages or sign-off, and it
-mails superusers too); other task types keep Wagtail's emails. Each email
-honours the recipient's notification preferences (Account → Notifications:
-submitted, approved, rejected), goes only to active users with an address,
-never to the person who acted, and is sent once the transaction commits, so
-an action the gate refuses mails nobody. A mail server that cannot be
-reached is logged in one line, without a traceback, and the action stands.
+NAME.txt). These replace Wagtail's own workflow emails for submission,
+approval and rejection (Wagtail's wording knows nothing of passages or
+sign-off, and it mails superusers too); other task types keep Wagtail's
+emails. Each email honours the recipient's notification preferences
+(Account → Notifications: submitted, approved, rejected), goes only to
+active users with an address, never to the person who acted, and is sent
+once the transaction commits, so an action the gate refuses mails nobody.
+A mail server that cannot be reached is logged in one line, without a
+traceback, and the action stands.
+
+Wagtail's "submitted to workflow" email, which goes only to the superusers
+and only with `WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS` on, keeps its
+wording but picks its recipients by the same rule
+(`WorkflowSubmissionNotifier`), after the commit.
 
 The mail settings come from the environment (`EMAIL_URL` or `EMAIL_*`,
 nadsite/settings.py; docs/operations.md).
@@ -37,13 +43,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import override
 from wagtail.admin import signal_handlers as wagtail_mail_handlers
-from wagtail.admin.mail import send_mail
+from wagtail.admin.mail import WorkflowStateSubmissionEmailNotifier, send_mail
 from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import (
     task_approved,
     task_submitted,
     workflow_approved,
     workflow_rejected,
+    workflow_submitted,
 )
 from wagtail.users.models import UserProfile
 
@@ -152,6 +159,26 @@ def task_was_submitted(sender, instance, user=None, **kwargs):
     _after_commit(send_to_users, recipients, template, context)
 
 
+class WorkflowSubmissionNotifier(WorkflowStateSubmissionEmailNotifier):
+    """Wagtail's "submitted to workflow" email (to the superusers, with
+    `WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS` on), to the people our
+    own emails would reach (`_eligible`): never the person who submitted.
+    Wagtail 8 means to leave them out, but drops the filtered queryset."""
+
+    def get_valid_recipients(self, instance, **kwargs):
+        users = self.get_recipient_users(instance, **kwargs)
+        preference = self.notification + "_notifications"
+        return set(_eligible(users, preference, kwargs.get("user")))
+
+
+workflow_submission_notifier = WorkflowSubmissionNotifier()
+
+
+def workflow_was_submitted(sender, instance, user=None, **kwargs):
+    """A page entered a workflow: Wagtail's email, after the commit."""
+    _after_commit(lambda: workflow_submission_notifier(instance=instance, user=user))
+
+
 def review_was_approved(sender, instance, user=None, **kwargs):
     """The medical review step is approved and the workflow goes on."""
     if not isinstance(instance.task.specific, MedicalReviewTask):
@@ -214,6 +241,12 @@ def connect():
             task_was_submitted,
             TaskState,
             "group_approval_task_submitted_email_notification",
+        ),
+        (
+            workflow_submitted,
+            workflow_was_submitted,
+            WorkflowState,
+            "workflow_state_submitted_email_notification",
         ),
         (
             workflow_rejected,

@@ -144,6 +144,39 @@ def test_a_refused_sign_off_mails_nobody(
     assert mail.outbox == []
 
 
+def test_wagtails_submitted_email_never_goes_to_the_superuser_who_submitted(
+    commits, settings, article, superuser, reviewer
+):
+    """With `WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS` on (it is off by
+    default), Wagtail's own "submitted to workflow" email goes to the
+    superusers, but not to the one who submitted: the same rule as ours."""
+    from tests.factories import UserFactory
+
+    settings.WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = True
+    other = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    commits(current(article).get_workflow().start, current(article), superuser)
+    assert not sent_to(superuser.email)
+    [to_other] = sent_to(other.email)
+    assert "NAD+ and ageing" in to_other.subject
+    assert "submitted" in to_other.subject
+    assert sent_to(reviewer.email)  # our own email to the medical reviewers
+
+
+def test_wagtails_submitted_email_waits_for_the_commit(
+    django_capture_on_commit_callbacks, settings, article, superuser
+):
+    from tests.factories import UserFactory
+
+    settings.WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = True
+    other = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        current(article).get_workflow().start(current(article), superuser)
+    assert not sent_to(other.email)  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert len(sent_to(other.email)) == 1
+
+
 def test_notification_preferences_are_honoured(
     commits, article, writer_in_group, reviewer
 ):
