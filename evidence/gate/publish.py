@@ -18,6 +18,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.gate import PublishBlocked, ensure_publishable
@@ -351,7 +352,8 @@ def keep_live_page_row(page, update_fields=None) -> None:
     The publish date stands in for `refresh_from_db()`, which a plain
     `Page` cannot be told about: an object read not live, refreshed after
     the publish and then unpublished has the row's publish date and is
-    unpublished as asked.
+    unpublished as asked. Every way a page goes live dates it (a save
+    that puts it live without a publish too: `date_going_live`).
     """
     if not _stale(page):
         return
@@ -421,6 +423,7 @@ def publish_latest(page, user):
 
 _LIVE_FIELDS = frozenset({"live", "live_revision"})
 _PUBLISHED_AT = "last_published_at"
+_FIRST_PUBLISHED_AT = "first_published_at"
 
 
 def _shown_fields(model) -> tuple[str, ...]:
@@ -452,7 +455,7 @@ def guard_live_save(instance, update_fields=None) -> None:
         old = (
             type(instance)
             ._default_manager.filter(pk=instance.pk)
-            .only(*_LIVE_FIELDS, _PUBLISHED_AT, *shown)
+            .only(*_LIVE_FIELDS, _PUBLISHED_AT, _FIRST_PUBLISHED_AT, *shown)
             .first()
         )
     if (
@@ -478,6 +481,8 @@ def guard_live_save(instance, update_fields=None) -> None:
         raise PublishBlocked.for_page(instance, result.problems)
     if update_fields is None:
         apply_byline(instance, result)
+    if old is not None:
+        date_going_live(instance, old, update_fields)
     if instance.pk is None:
         instance._publish_verdict = result  # recorded once it has an id
     else:
@@ -485,6 +490,38 @@ def guard_live_save(instance, update_fields=None) -> None:
         # which records the publish once the page row is saved.
         instance._published_snapshot = record_snapshot(
             instance.pk, instance.live_revision_id, result
+        )
+
+
+def date_going_live(instance, old, update_fields=None) -> None:
+    """Date a save that puts `instance` live as Wagtail's publish dates a
+    publish, when no publish did: a page set live by a save (`page.live =
+    True; page.save()`), or a copy read before a publish set live with the
+    older date it holds. Its `last_published_at` becomes now (and its
+    `first_published_at` too when it has none), as a publish's would: the
+    page shows when it went live, and every copy of it read before then
+    can tell that it went live since (`keep_live_page_row`). Wagtail's
+    publish sets a later date itself, and a save of a page already live
+    that keeps its date (a changed title) dates nothing. `old` is the row
+    before the save; a save of some fields has the dates written beside it,
+    in its transaction."""
+    from wagtail.models import Page
+
+    held = instance.last_published_at
+    if held is not None and (
+        old.last_published_at is None or held > old.last_published_at
+    ):
+        return
+    if old.live and held == old.last_published_at:
+        return
+    now = timezone.now()
+    instance.last_published_at = now
+    instance.first_published_at = (
+        instance.first_published_at or old.first_published_at or now
+    )
+    if update_fields is not None:
+        Page.objects.filter(pk=instance.pk).update(
+            last_published_at=now, first_published_at=instance.first_published_at
         )
 
 
@@ -517,6 +554,9 @@ def guard_plain_page_save(page, model, update_fields=None) -> None:
         if written is None or {field.name, field.attname} & written:
             setattr(version, field.attname, getattr(page, field.attname))
     guard_live_save(version, update_fields=update_fields)
+    # The dates the gate gave a page going live (`date_going_live`).
+    page.last_published_at = version.last_published_at
+    page.first_published_at = version.first_published_at
     snapshot = version.__dict__.pop("_published_snapshot", None)
     if snapshot is None:
         return

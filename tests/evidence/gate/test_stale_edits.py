@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.models import Page, PageLogEntry
 
@@ -439,6 +440,92 @@ def test_unpublishing_a_copy_read_before_the_publish_does_nothing(reviewed, edit
     ).exists()
     fresh(reviewed).unpublish()
     assert not fresh(reviewed).live
+
+
+# --- a page set live by a save, without publish() ----------------------------
+
+
+def set_live_by_a_save(page):
+    row = fresh(page)
+    row.live = True
+    row.save()
+
+
+def set_live_by_saving_the_flag(page):
+    row = fresh(page)
+    row.live = True
+    row.save(update_fields=["live"])
+
+
+def set_live_through_a_plain_page(page):
+    row = read_plain(page)
+    row.live = True
+    row.save()
+
+
+SET_LIVE = [
+    set_live_by_a_save,
+    set_live_by_saving_the_flag,
+    set_live_through_a_plain_page,
+]
+
+
+@pytest.mark.parametrize("set_live", SET_LIVE)
+def test_a_page_set_live_by_a_save_is_dated_as_a_publish(set_live, reviewed):
+    """`page.live = True; page.save()` publishes without Wagtail's publish,
+    which dates a publish: the gate dates it instead, as one."""
+    before = timezone.now()
+    set_live(reviewed)
+    row = fresh(reviewed)
+    assert row.live
+    assert row.last_published_at is not None and row.last_published_at >= before
+    assert row.first_published_at == row.last_published_at
+
+
+@pytest.mark.parametrize("set_live", SET_LIVE)
+@pytest.mark.parametrize("read", READS)
+def test_a_copy_read_before_the_page_was_set_live_by_a_save_cannot_undo_it(
+    read, set_live, reviewed, caplog
+):
+    """A plain `Page` read before the page went live without a new publish
+    date took it offline and put back the title it read."""
+    stale = read(reviewed)
+    set_live(reviewed)
+    stale.title = "Cures fatigue in a week"
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        stale.save()
+    row = fresh(reviewed)
+    assert row.live and row.title == reviewed.title
+    assert {"title", "live"} <= unwritten_fields(caplog)
+
+
+def test_a_plain_page_refreshed_after_a_save_set_the_page_live_unpublishes(reviewed):
+    page = read_plain(reviewed)
+    set_live_by_a_save(reviewed)
+    page.refresh_from_db()
+    page.unpublish()
+    assert not fresh(reviewed).live
+
+
+def test_a_copy_set_live_after_a_publish_moves_the_publish_date_forward(
+    reviewed, editor
+):
+    """A copy read before a publish and set live writes the publish dates it
+    read (none): the page kept its first publication date, and a plain
+    `Page` read before the publish then took it offline."""
+    draft = fresh(reviewed)
+    plain = read_plain(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    published = fresh(reviewed)
+    draft.live = True
+    draft.save()
+    row = fresh(reviewed)
+    assert row.first_published_at == published.first_published_at
+    assert row.last_published_at > published.last_published_at
+    plain.title = "Cures fatigue in a week"
+    plain.save()
+    row = fresh(reviewed)
+    assert row.live and row.title == reviewed.title
 
 
 # --- PostgreSQL: the page editor racing a publish ---------------------------
