@@ -80,9 +80,11 @@ class GatedPage:
             lambda: super(GatedPage, self).publish(revision, *args, **kwargs),
         )
 
-    # A page read while not live and saved after a publish committed keeps
-    # the live version: the page remembers whether its row was live when
-    # read (`evidence.gate.publish.save_keeping_live_content`).
+    # A page read while not live (or built in memory, which notes nothing)
+    # and saved after it went live keeps the live version: the page
+    # remembers whether its row was live when read, and the save compares
+    # its publish date with the row's (`evidence.gate.publish`,
+    # `save_keeping_live_content`).
     @classmethod
     def from_db(cls, db, field_names, values):
         page = super().from_db(db, field_names, values)

@@ -54,11 +54,14 @@ test_an_index_pages_unreviewed_intro_on_every_path in test_publish_paths.py).
 Atomic with edits: a publish locks the page row (`gated_publish`,
 `publish_latest`), and so do the saves that could overwrite it: the API's
 PATCH (articles/api/views.py) and any save of a gated page read while not
-live, Wagtail's page editor included (`GatedPage.save`,
+live or built in memory, Wagtail's page editor included (`GatedPage.save`,
 `save_keeping_live_content` in gate/publish.py: once the row is live it
 writes only the draft fields, and logs those it did not write), or through
 a plain `Page` object of one (`keep_live_page_row`, from the `pre_save`
-receiver on `Page`). tests/api/test_concurrency.py; test_stale_edits.py.
+receiver on `Page`), both by one test under one lock
+(`live_row_since_read`: the row went live after a publish date the object
+does not hold; a page set live by a save is dated as a publish,
+`date_going_live`). tests/api/test_concurrency.py; test_stale_edits.py.
 
 Not covered: `QuerySet.update(live=True)`, raw SQL and `loaddata`
 (docs/publish-gate.md, "Not covered").

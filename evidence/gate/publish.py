@@ -226,12 +226,16 @@ _DRAFT_FIELDS = frozenset(
     }
 )
 _READ_LIVE = "_read_live"
+_LIVE_FIELDS = frozenset({"live", "live_revision"})
+_PUBLISHED_AT = "last_published_at"
+_FIRST_PUBLISHED_AT = "first_published_at"
 
 
 def remember_publish_state(page) -> None:
     """Note whether `page` is live as its row stands now (it was just
-    loaded, refreshed or saved): `save_keeping_live_content` compares the
-    row with it. A page loaded without its `live` field notes nothing."""
+    loaded, refreshed or saved): a page noted live is never a stale copy
+    (`live_row_since_read`). A page loaded without its `live` field notes
+    nothing."""
     if "live" in page.__dict__:
         page.__dict__[_READ_LIVE] = page.live
 
@@ -280,50 +284,117 @@ def unwritten_changes(page, row, update_fields=None) -> list[str]:
     return changed
 
 
-def _stale(page) -> bool:
-    """Whether `page` is held as not live and was read so: a save of it
-    might overwrite a publish that committed since."""
+def _may_be_stale(page) -> bool:
+    """Whether `page` holds the page as not live without having read (or
+    refreshed) it live: a save of it might overwrite a publish that
+    committed since. An object built in memory (`ArticlePage(pk=...)`, a
+    plain `Page`'s `with_content_json`) read nothing, so it may be too."""
     return (
-        page.pk is not None and not page.live and page.__dict__.get(_READ_LIVE) is False
+        page.pk is not None
+        and not page.live
+        and page.__dict__.get(_READ_LIVE) is not True
     )
 
 
+def _holds_publish_date_of(page, row) -> bool:
+    """Whether `page` holds the publish date of `row` (a date it never
+    loaded is not one it holds)."""
+    if _PUBLISHED_AT in page.get_deferred_fields():
+        return False
+    return page.last_published_at == row.last_published_at
+
+
+def live_row_since_read(page):
+    """The page's row, locked until the transaction ends, when it went live
+    after `page` was read (or built); else None. The one test of a stale
+    save, for a page of its own type and a plain `Page` alike.
+
+    It went live since when the row is live now and its publish date is not
+    the one `page` holds: every way a page goes live dates the row
+    (Wagtail's publish, and a save that puts a page live without one, which
+    `guard_live_save` dates). The date, and not only what `page` noted when
+    read, is the sign because a plain `Page` cannot be told of
+    `refresh_from_db()`: one read not live, refreshed after the publish and
+    then unpublished holds the row's date and is unpublished as asked.
+
+    The lock is taken on the page table alone, as every publish takes it
+    (`lock_page_row`); a page of a gated type then has its own type's row
+    read by a second statement, which sees the publish the lock waited for.
+    """
+    from wagtail.models import Page
+
+    if not _may_be_stale(page):
+        return None
+    row = Page.objects.select_for_update().filter(pk=page.pk).first()
+    if row is None or not row.live or _holds_publish_date_of(page, row):
+        return None
+    if type(page) is not Page:
+        row = type(page)._base_manager.get(pk=page.pk)
+    return row
+
+
+def _warn_unwritten(row, page, dropped, values=None) -> None:
+    """Log that a stale save of `page` kept the live `row` and did not write
+    `dropped`; with each value not written when no revision keeps it (a
+    plain `Page`)."""
+    if not dropped:
+        return
+    extra = {"page_id": page.pk, "unwritten": tuple(dropped)}
+    if values is None:
+        logger.warning(
+            "Page %r (id %s) went live after this copy of it was read, so its "
+            "save kept the live version and wrote only the draft fields. Not "
+            "written: %s. The edit is kept only as a draft revision: the page "
+            "editor and the API save one with the row; code must call "
+            "save_revision().",
+            row.title,
+            page.pk,
+            ", ".join(dropped),
+            extra=extra,
+        )
+    else:
+        logger.warning(
+            "Page %r (id %s) went live after this plain Page copy of it was "
+            "read, so its save kept the live version and wrote only the "
+            "draft fields. Not written (a plain Page keeps no revision): %s.",
+            row.title,
+            page.pk,
+            ", ".join(f"{name}={value!r:.200}" for name, value in values.items()),
+            extra=extra,
+        )
+
+
 def save_keeping_live_content(page, save, update_fields=None):
-    """Save `page` with `save(update_fields)`, unless that would overwrite a
-    publish that committed since `page` was read.
+    """Save `page`, a page of its own gated type, with `save(update_fields)`,
+    unless that would overwrite a publish that committed since `page` was
+    read (`GatedPage.save`).
 
     A page read while not live (by the page editor, the API, any code, or a
-    revision built on that row) and saved not live writes its row as it
-    read it: its content, and not live, without a live revision. Had a
-    publish committed in between, that save would take the page offline
-    although the publish answered 200, or put content no reviewer checked
-    beside the live flags (issue 12, rule 8). So such a save locks the page
-    row first, as every publish does, and if the row is live by now it
-    writes only what a draft save of a live page writes (`draft_fields`):
-    the live version and its publish state stay exactly as the gate
-    checked them, and the edit itself lives on in the revision Wagtail
-    saves with it. The fields left unwritten are logged (a warning naming
-    the page). An unpublish (a page read live) is left alone.
+    revision built on that row), or built in memory, and saved not live
+    writes its row as it holds it: its content, and not live, without a
+    live revision. Had a publish committed in between, that save would take
+    the page offline although the publish answered 200, or put content no
+    reviewer checked beside the live flags (issue 12, rule 8). So such a
+    save locks the page row first, as every publish does, and if the page
+    went live since (`live_row_since_read`) it writes only what a draft
+    save of a live page writes (`draft_fields`): the live version and its
+    publish state stay exactly as the gate checked them, and the edit
+    itself lives on in the revision Wagtail saves with it. The fields left
+    unwritten are logged (a warning naming the page). An unpublish (a page
+    read live) is left alone.
+
+    The save is cut down here, before Wagtail's `Page.save`, rather than in
+    the `pre_save` receiver that keeps a plain `Page`'s promise
+    (`keep_live_page_row`): a cut-down save never moves the page (a changed
+    slug is not written, so Wagtail moves no descendants) and `page` keeps
+    the edit in memory for the revision saved after it. Drafts always save.
     """
-    if not _stale(page):
+    if not _may_be_stale(page):
         result = save(update_fields)
     else:
         with transaction.atomic():
-            if lock_page_row(page.pk).live:
-                row = type(page)._base_manager.get(pk=page.pk)
-                if dropped := unwritten_changes(page, row, update_fields):
-                    logger.warning(
-                        "Page %r (id %s) went live after this copy of it was "
-                        "read, so its save kept the live version and wrote "
-                        "only the draft fields. Not written: %s. The edit is "
-                        "kept only as a draft revision: the page editor and "
-                        "the API save one with the row; code must call "
-                        "save_revision().",
-                        row.title,
-                        page.pk,
-                        ", ".join(dropped),
-                        extra={"page_id": page.pk, "unwritten": tuple(dropped)},
-                    )
+            if (row := live_row_since_read(page)) is not None:
+                _warn_unwritten(row, page, unwritten_changes(page, row, update_fields))
                 return save(draft_fields(update_fields))
             result = save(update_fields)
     if update_fields is None or "live" in update_fields:
@@ -333,32 +404,24 @@ def save_keeping_live_content(page, save, update_fields=None):
 
 def keep_live_page_row(page, update_fields=None) -> None:
     """Before a plain `Page` object of a gated page type is saved (inside
-    `Page.save`'s transaction): the same promise as
-    `save_keeping_live_content`, for an object that is not of the page's
-    own type (`Page.objects.get(...)`, a tree or relation lookup).
+    `Page.save`'s transaction): the same promise, by the same test
+    (`live_row_since_read`), as `save_keeping_live_content`, for an object
+    that is not of the page's own type (`Page.objects.get(...)`, a tree or
+    relation lookup).
 
     Such an object writes the page's own row (the title, the slug, the
-    publish state). Read while the page was not live and saved after a
-    publish committed, it would take the page offline and put back the
-    title it read. So the row is locked and, if the page went live since
-    (a later publish date than the object's), every field it would write
-    other than the draft fields is set back to the live row's before the
-    write, and a warning names the page and each field with the value that
-    was not written: a plain `Page` keeps no revision, so the log is where
-    that edit survives. A change of address is refused instead
-    (ValidationError): Wagtail moves the page's descendants to the new
-    address in the same save.
-
-    The publish date stands in for `refresh_from_db()`, which a plain
-    `Page` cannot be told about: an object read not live, refreshed after
-    the publish and then unpublished has the row's publish date and is
-    unpublished as asked. Every way a page goes live dates it (a save
-    that puts it live without a publish too: `date_going_live`).
+    publish state). Read while the page was not live and saved after it
+    went live, it would take the page offline and put back the title it
+    read. A `pre_save` receiver cannot cut the save down, so every field
+    it would write other than the draft fields is set back to the live
+    row's before the write, and a warning names the page and each field
+    with the value that was not written: a plain `Page` keeps no revision,
+    so the log is where that edit survives. A change of address is refused
+    instead (ValidationError): Wagtail moves the page's descendants to the
+    new address in the same save, before this receiver runs.
     """
-    if not _stale(page):
-        return
-    row = lock_page_row(page.pk)
-    if not row.live or row.last_published_at == page.last_published_at:
+    row = live_row_since_read(page)
+    if row is None:
         return
     dropped = unwritten_changes(page, row, update_fields)
     if "slug" in dropped:
@@ -376,16 +439,7 @@ def keep_live_page_row(page, update_fields=None) -> None:
         unwritten[attname] = getattr(page, attname)
         setattr(page, attname, getattr(row, attname))
     remember_publish_state(page)
-    if dropped:
-        logger.warning(
-            "Page %r (id %s) went live after this plain Page copy of it was "
-            "read, so its save kept the live version and wrote only the "
-            "draft fields. Not written (a plain Page keeps no revision): %s.",
-            row.title,
-            page.pk,
-            ", ".join(f"{name}={value!r:.200}" for name, value in unwritten.items()),
-            extra={"page_id": page.pk, "unwritten": tuple(dropped)},
-        )
+    _warn_unwritten(row, page, dropped, unwritten)
 
 
 def gated_publish(page, revision, publish):
@@ -419,11 +473,6 @@ def publish_latest(page, user):
         revision = locked.latest_revision
         revision.publish(user=user)
     return revision
-
-
-_LIVE_FIELDS = frozenset({"live", "live_revision"})
-_PUBLISHED_AT = "last_published_at"
-_FIRST_PUBLISHED_AT = "first_published_at"
 
 
 def _shown_fields(model) -> tuple[str, ...]:
@@ -500,7 +549,7 @@ def date_going_live(instance, old, update_fields=None) -> None:
     older date it holds. Its `last_published_at` becomes now (and its
     `first_published_at` too when it has none), as a publish's would: the
     page shows when it went live, and every copy of it read before then
-    can tell that it went live since (`keep_live_page_row`). Wagtail's
+    can tell that it went live since (`live_row_since_read`). Wagtail's
     publish sets a later date itself, and a save of a page already live
     that keeps its date (a changed title) dates nothing. `old` is the row
     before the save; a save of some fields has the dates written beside it,

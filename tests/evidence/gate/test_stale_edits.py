@@ -442,6 +442,54 @@ def test_unpublishing_a_copy_read_before_the_publish_does_nothing(reviewed, edit
     assert not fresh(reviewed).live
 
 
+# --- a copy built in memory, without reading the row -------------------------
+
+
+def built_in_memory(page):
+    """An object of the page's own type built from the row's values (as code
+    that kept them builds one): no query built it, so it noted nothing."""
+    values = ArticlePage.objects.filter(pk=page.pk).values()[0]
+    built = ArticlePage(**values)
+    built._state.adding = False  # of a row that exists: its checks skip itself
+    return built
+
+
+def built_from_a_plain_page(page):
+    """The latest revision put on a plain `Page` with Wagtail's
+    `with_content_json` (a page of its own type needs `as_object()`)."""
+    plain = read_plain(page)
+    return plain.with_content_json(plain.latest_revision.content)
+
+
+BUILDS = [built_in_memory, built_from_a_plain_page]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_a_copy_built_without_reading_the_row_cannot_undo_a_publish(
+    build, reviewed, editor, caplog
+):
+    """Built before a publish and saved after it, such an object wrote its
+    row whole: the page went offline with the unreviewed edit on it."""
+    checked = reviewed.latest_revision_id
+    draft = build(reviewed)
+    publish_latest(fresh(reviewed), editor)
+    draft.standfirst = DRAFT_STANDFIRST
+    with caplog.at_level(logging.WARNING, logger=GATE_LOGGER):
+        draft.save()
+    assert {"standfirst", "live", "live_revision"} <= unwritten_fields(caplog)
+    draft.save_revision()
+    assert_live_as_checked(reviewed, checked)
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_a_copy_built_without_reading_a_page_not_live_saves_whole(build, reviewed):
+    draft = build(reviewed)
+    draft.standfirst = DRAFT_STANDFIRST
+    draft.save()
+    row = fresh(reviewed)
+    assert not row.live and row.standfirst == DRAFT_STANDFIRST
+
+
 # --- a page set live by a save, without publish() ----------------------------
 
 
