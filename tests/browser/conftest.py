@@ -11,6 +11,7 @@ checks it).
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -30,7 +31,11 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts"
 def browser(monkeypatch):
     """Headless Chromium. The live server answers in another thread while
     Playwright's event loop runs in this one, so Django's async-safety check
-    is lifted for the test only."""
+    is lifted for the test only. Django keeps a connection per context, and
+    the test's ORM calls inside Playwright's context open one that
+    pytest-django never sees: it is closed here, or PostgreSQL refused to
+    drop the test database at the end of the run ("being accessed by other
+    users")."""
     if not Path(CHROMIUM).exists():
         pytest.skip("needs Debian's chromium (make system-deps)")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,6 +43,7 @@ def browser(monkeypatch):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
